@@ -1,0 +1,81 @@
+package main
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+	"helm.sh/helm/v3/pkg/cli"
+
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/kube"
+)
+
+// root holds what every subcommand shares: Helm's settings and streams.
+type root struct {
+	cmd      *cobra.Command
+	settings *cli.EnvSettings
+	out, err io.Writer
+	noColor  bool
+	ran      bool // set once flags and arguments were accepted
+}
+
+func newRoot(out, errw io.Writer) *root {
+	cobra.EnableTraverseRunHooks = true
+	r := &root{settings: cli.New(), out: out, err: errw}
+	r.cmd = &cobra.Command{
+		Use:   "stella",
+		Short: "Align, promote and safely roll back Helm releases of Stella Ops",
+		Long: `helm stella turns the Stella Ops deployment runbook into commands:
+release manifest ↔ values ↔ compose digest alignment (align), staging →
+production promotion with gates and evidence-keeping rollback (promote), and
+guarded rollback with stuck-release recovery and a journal (safe-rollback).
+
+Exit codes: 0 ok · 1 operational error · 2 check failed · 3 timeout ·
+4 invalid input · 5 refused by a safety guard.`,
+		Annotations:       map[string]string{cobra.CommandDisplayNameAnnotation: "helm stella"},
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		Args:              noArgs,
+		RunE:              func(c *cobra.Command, _ []string) error { return c.Help() },
+		PersistentPreRunE: func(*cobra.Command, []string) error { r.ran = true; return nil },
+	}
+	r.cmd.SetOut(out)
+	r.cmd.SetErr(errw)
+	r.cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return exit.InvalidInput("%s (see '%s --help')", err, c.CommandPath())
+	})
+	r.settings.AddFlags(r.cmd.PersistentFlags())
+	r.cmd.PersistentFlags().BoolVar(&r.noColor, "no-color", false, "never colour the output")
+	r.cmd.AddCommand(newVersionCmd(r))
+	return r
+}
+
+// clients builds the injected client configuration from Helm's settings.
+func (r *root) clients() (*kube.Config, error) {
+	var log io.Writer
+	if r.settings.Debug {
+		log = r.err
+	}
+	return kube.Init(r.settings.RESTClientGetter(), kube.Options{
+		Namespace:  r.settings.Namespace(),
+		Context:    r.settings.KubeContext,
+		HelmDriver: helmDriver(),
+		Log:        log,
+	})
+}
+
+func noArgs(c *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return exit.InvalidInput("unknown command %q for %q", args[0], c.CommandPath())
+	}
+	return nil
+}
+
+func maxArgs(n int) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) > n {
+			return exit.InvalidInput("%q accepts at most %d argument(s), received %d", c.CommandPath(), n, len(args))
+		}
+		return nil
+	}
+}

@@ -1,0 +1,5 @@
+// Package kube builds, once, the clients every cluster operation needs
+// (typed, dynamic, REST mapper, and Helm's action.Configuration) from a
+// RESTClientGetter: kubectl's ConfigFlags or Helm's cli.EnvSettings. Commands
+// call Init before Run; operations receive the Config and never build clients.
+package kube

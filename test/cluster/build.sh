@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Builds every binary the local control plane and the e2e tests need, from the
+# Go module proxy, into a cache outside the clone keyed by version, so only the
+# first run on a machine pays (≈ 10 min on 2 cores). Prints the bin directory.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=versions.env
+. "$here/versions.env"
+cache=${STELLA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stella-plugins}
+bin="$cache/bin"
+mkdir -p "$bin"
+log() { printf '[build] %s\n' "$*" >&2; }
+
+build_kube() {
+  local dir="$bin/kube-$KUBE_VERSION" v=${KUBE_VERSION#v}
+  [ -x "$dir/kube-apiserver" ] && [ -x "$dir/kubectl" ] && [ -x "$dir/kube-scheduler" ] &&
+    [ -x "$dir/kube-controller-manager" ] && return 0
+  log "building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl $KUBE_VERSION (cold: ≈ 9 min on 2 cores)"
+  local ld="-s -w"
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld="$ld -X $p.gitVersion=$KUBE_VERSION -X $p.gitMajor=${v%%.*} -X $p.gitMinor=$(echo "$v" | cut -d. -f2)"
+    ld="$ld -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
+  done
+  mkdir -p "$dir.tmp"
+  (cd "$here/tools/kube" && go build -trimpath -ldflags "$ld" -o "$dir.tmp/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
+build_kwok() {
+  local dir="$bin/kwok-$KWOK_VERSION"
+  [ -x "$dir/kwok" ] && [ -x "$dir/etcd" ] && return 0
+  log "building kwok $KWOK_VERSION and etcd (≈ 1 min)"
+  mkdir -p "$dir.tmp"
+  (cd "$here/tools/kwok" && go build -trimpath -ldflags "-s -w" -o "$dir.tmp/" sigs.k8s.io/kwok/cmd/kwok &&
+    go build -trimpath -ldflags "-s -w" -o "$dir.tmp/etcd" go.etcd.io/etcd/server/v3)
+  # kwok's stage definitions ship in its module; keep the ones the cluster uses
+  local src
+  src=$(cd "$here/tools/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+  mkdir -p "$dir.tmp/stages"
+  for f in "$src/kustomize/stage/node/fast/node-initialize.yaml" "$src/kustomize/stage/node/heartbeat/node-heartbeat.yaml"; do
+    printf -- '---\n'; cat "$f"; printf '\n'
+  done > "$dir.tmp/stages/node.yaml"
+  mkdir -p "$dir.tmp/crds"
+  for c in portforwards clusterportforwards logs clusterlogs; do
+    cp "$src/kustomize/crd/bases/kwok.x-k8s.io_$c.yaml" "$dir.tmp/crds/"
+  done
+  chmod -R u+w "$dir.tmp"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
+build_goinstall() { # name version package binary
+  local dir="$bin/$1-$2"
+  [ -x "$dir/$4" ] && return 0
+  log "building $4 $2"
+  mkdir -p "$dir.tmp"
+  GOBIN="$dir.tmp" GOFLAGS=-trimpath go install -ldflags "-s -w" "$3@$2"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
+build_kube
+build_kwok
+build_goinstall helm3 "$HELM3_VERSION" helm.sh/helm/v3/cmd/helm helm
+build_goinstall helm4 "$HELM4_VERSION" helm.sh/helm/v4/cmd/helm helm
+build_goinstall krew "$KREW_VERSION" sigs.k8s.io/krew/cmd/krew krew
+build_goinstall krew "$KREW_VERSION" sigs.k8s.io/krew/cmd/validate-krew-manifest validate-krew-manifest
+echo "$bin"
