@@ -47,6 +47,7 @@ Exit codes: 0 ok · 1 operational error · 2 check failed · 3 timeout ·
 	r.settings.AddFlags(r.cmd.PersistentFlags())
 	r.cmd.PersistentFlags().BoolVar(&r.noColor, "no-color", false, "never colour the output")
 	r.cmd.AddCommand(newVersionCmd(r))
+	r.cmd.AddCommand(newAlignCmd(r))
 	return r
 }
 

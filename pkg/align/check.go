@@ -1,0 +1,110 @@
+package align
+
+import (
+	"slices"
+	"sort"
+
+	"github.com/stella-ops/stella-plugins/pkg/image"
+	"github.com/stella-ops/stella-plugins/pkg/manifest"
+)
+
+// check computes the findings of every target and the compatibility matrix.
+func (r *run) check() []Finding {
+	idx, _ := r.manifest.Index(r.match) // validated by load
+	var out []Finding
+	for _, t := range r.loaded {
+		out = append(out, r.checkTarget(t.path, t.occ, idx, "")...)
+	}
+	return append(out, r.compat()...)
+}
+
+// checkTarget is the pure comparison of one target's references with the
+// manifest: aligned, mismatch, unpinned, unknown, then missing.
+func (r *run) checkTarget(path string, occ []*occurrence, idx map[string]manifest.Pin, source string) []Finding {
+	var out []Finding
+	seen := map[string]bool{}
+	for _, o := range occ {
+		ref := r.regmap.Apply(o.ref)
+		if r.ignored(ref) || r.ignored(o.ref) {
+			continue
+		}
+		key := r.match.Key(ref)
+		f := Finding{Channel: r.channelName(), Target: path, Component: key, Image: o.ref.String(),
+			Found: o.ref.Digest, File: o.file, Line: o.line, Source: source, occ: o}
+		pin, ok := idx[key]
+		switch {
+		case !ok:
+			f.Status = Unknown
+		case !ref.Pinned():
+			f.Status, f.Component = Unpinned, pin.Component
+		case ref.Digest != pin.Ref.Digest:
+			f.Status, f.Component = Mismatch, pin.Component
+		default:
+			f.Status, f.Component = Aligned, pin.Component
+		}
+		if ok {
+			seen[key] = true
+			f.Expected, f.expectedTag = pin.Ref.Digest, pin.Ref.Tag
+		}
+		out = append(out, f)
+	}
+	for _, p := range r.manifest.Pins {
+		key := r.match.Key(p.Ref)
+		if seen[key] || r.ignored(p.Ref) || !r.deploys(path, p.Component, key) {
+			continue
+		}
+		seen[key] = true
+		out = append(out, Finding{Channel: r.channelName(), Target: path, Component: p.Component, Status: Missing,
+			Expected: p.Ref.Digest, Image: p.Image, File: r.manifest.Path, Line: p.Line, Source: source,
+			Message: "pinned by the manifest, not referenced by the target"})
+	}
+	return out
+}
+
+func (r *run) ignored(ref image.Ref) bool {
+	return slices.ContainsFunc(r.ignore, func(p string) bool { return image.Matches(p, ref) })
+}
+
+func (r *run) deploys(target, component, key string) bool {
+	return r.channel == nil || (r.channel.Deploys(target, component) && r.channel.Deploys(target, key))
+}
+
+// compat checks the manifest's pins against the compatibility matrix.
+func (r *run) compat() []Finding {
+	var out []Finding
+	for _, p := range r.manifest.Pins {
+		rule, ok := r.rules[p.Component]
+		if !ok {
+			rule, ok = r.rules[p.Ref.Name()]
+		}
+		if !ok {
+			continue
+		}
+		if broken := rule.Check(p.Ref); broken != "" {
+			out = append(out, Finding{Channel: r.channelName(), Target: r.manifest.Path, Component: p.Component,
+				Status: Incompatible, Found: p.Ref.Digest, Image: p.Image, File: r.manifest.Path, Line: p.Line,
+				Message: "compatibility." + p.Component + ": " + broken})
+		}
+	}
+	return out
+}
+
+// sortFindings orders by target, problems first, then component and line.
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		switch {
+		case a.Channel != b.Channel:
+			return a.Channel < b.Channel
+		case a.Target != b.Target:
+			return a.Target < b.Target
+		case rank[a.Status] != rank[b.Status]:
+			return rank[a.Status] < rank[b.Status]
+		case a.Component != b.Component:
+			return a.Component < b.Component
+		case a.Source != b.Source:
+			return a.Source < b.Source
+		}
+		return a.Line < b.Line
+	})
+}

@@ -1,0 +1,161 @@
+package align
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+	"helm.sh/helm/v3/pkg/action"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/lint/support"
+	"helm.sh/helm/v3/pkg/release"
+
+	"github.com/stella-ops/stella-plugins/pkg/compose"
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/image"
+	"github.com/stella-ops/stella-plugins/pkg/internal/yamlpos"
+)
+
+// lint runs helm lint and a client-only render for values targets (the
+// rendered images must align too) and compose-go's full validation for
+// compose targets. Their own messages become "lint" findings.
+func (r *run) lint(ctx context.Context, progress io.Writer) ([]Finding, error) {
+	var out []Finding
+	for _, t := range r.loaded {
+		if t.kind == "compose" {
+			for _, msg := range compose.Lint(ctx, t.path, t.envFiles) {
+				out = append(out, r.lintFinding(t.path, t.path, 0, msg))
+			}
+			continue
+		}
+		if r.chart == "" {
+			return nil, exit.InvalidInput("flag --lint: no chart for %s (pass --chart or set chart: in the channel)", t.path)
+		}
+		fmt.Fprintf(progress, "lint: rendering %s with %s\n", r.chart, t.path)
+		fs, err := r.lintValues(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fs...)
+	}
+	return out, nil
+}
+
+func (r *run) lintValues(ctx context.Context, t *target) ([]Finding, error) {
+	vals, err := chartutil.ReadValues(t.data)
+	if err != nil {
+		return nil, exit.InvalidInput("%s: %v", t.path, err)
+	}
+	ch, err := loader.Load(r.chart)
+	if err != nil {
+		return nil, exit.InvalidInput("chart %s: %v", r.chart, err)
+	}
+	defer quietLog()() // chartutil logs coalesced values (maybe secrets) via package log
+	var out []Finding
+	lint := action.NewLint()
+	lint.Namespace, lint.KubeVersion = "default", kubeVersion
+	for _, m := range lint.Run([]string{r.chart}, vals).Messages {
+		if m.Severity >= support.ErrorSev {
+			out = append(out, r.lintFinding(t.path, filepath.Join(r.chart, m.Path), 0, "helm lint: "+m.Err.Error()))
+		} else if m.Severity == support.WarningSev {
+			r.warnings = append(r.warnings, fmt.Sprintf("%s: helm lint: %v", t.path, m.Err))
+		}
+	}
+	inst := action.NewInstall(&action.Configuration{Log: func(string, ...any) {}})
+	inst.DryRun, inst.ClientOnly, inst.Replace = true, true, true
+	inst.ReleaseName, inst.Namespace, inst.KubeVersion = "stella-align", "default", kubeVersion
+	rel, err := inst.RunWithContext(ctx, ch, vals)
+	if err != nil {
+		return append(out, r.lintFinding(t.path, r.chart, 0, "render: "+err.Error())), nil
+	}
+	occ, bad := renderedImages(rel, filepath.Dir(r.chart))
+	for _, b := range bad {
+		out = append(out, r.lintFinding(t.path, b.file, b.line, b.msg))
+	}
+	idx, _ := r.manifest.Index(r.match)
+	return append(out, r.checkTarget(t.path, occ, idx, "rendered")...), nil
+}
+
+// kubeVersion is the Kubernetes version charts are rendered for (Helm's
+// client-only default is far older than what charts require today).
+var kubeVersion = &chartutil.KubeVersion{Version: "v1.34.0", Major: "1", Minor: "34"}
+
+// quietLog silences the standard logger until the returned func is called.
+func quietLog() func() {
+	w := log.Writer()
+	log.SetOutput(io.Discard)
+	return func() { log.SetOutput(w) }
+}
+
+func (r *run) lintFinding(target, file string, line int, msg string) Finding {
+	return Finding{Channel: r.channelName(), Target: target, Component: "-", Status: LintFailed,
+		File: file, Line: line, Message: strings.ReplaceAll(msg, "\n", "; ")}
+}
+
+type badImage struct {
+	file string
+	line int
+	msg  string
+}
+
+// renderedImages collects every "image:" string of the rendered manifest
+// and of its hooks (helm test hooks excluded: they are not deployed).
+func renderedImages(rel *release.Release, chartsDir string) ([]*occurrence, []badImage) {
+	docs := []string{rel.Manifest}
+	for _, h := range rel.Hooks {
+		test := false
+		for _, e := range h.Events {
+			test = test || e == release.HookTest
+		}
+		if !test {
+			docs = append(docs, "# Source: "+h.Path+"\n"+h.Manifest)
+		}
+	}
+	var occ []*occurrence
+	var bad []badImage
+	for _, doc := range strings.Split(strings.Join(docs, "\n---\n"), "\n---") {
+		src := "rendered"
+		if _, rest, ok := strings.Cut(doc, "# Source: "); ok {
+			src, _, _ = strings.Cut(rest, "\n")
+			src = filepath.Join(chartsDir, src)
+		}
+		root, err := yamlpos.Decode(src, []byte(doc))
+		if err != nil {
+			bad = append(bad, badImage{file: src, msg: "rendered manifest: " + err.Error()})
+			continue
+		}
+		walkImages(root, func(n *yaml.Node) {
+			ref, err := image.Parse(n.Value)
+			if err != nil {
+				bad = append(bad, badImage{file: src, line: n.Line, msg: "rendered " + err.Error()})
+				return
+			}
+			occ = append(occ, &occurrence{ref: ref, file: src + " (rendered)", line: n.Line})
+		})
+	}
+	return occ, bad
+}
+
+func walkImages(n *yaml.Node, fn func(*yaml.Node)) {
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if v := n.Content[i+1]; n.Content[i].Value == "image" && v.Kind == yaml.ScalarNode && v.Value != "" {
+				fn(v)
+				continue
+			}
+			walkImages(n.Content[i+1], fn)
+		}
+		return
+	}
+	for _, c := range n.Content {
+		walkImages(c, fn)
+	}
+}

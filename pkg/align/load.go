@@ -1,0 +1,93 @@
+package align
+
+import (
+	"context"
+	"os"
+
+	"github.com/stella-ops/stella-plugins/pkg/compose"
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/internal/yamlpos"
+	"github.com/stella-ops/stella-plugins/pkg/manifest"
+	"github.com/stella-ops/stella-plugins/pkg/values"
+)
+
+// load reads the manifest and every target; nothing is written.
+func (r *run) load(ctx context.Context) error {
+	if r.release == "" {
+		return exit.InvalidInput("no release manifest: pass --release or --channel")
+	}
+	m, err := manifest.Load(r.release)
+	if err != nil {
+		return err
+	}
+	if _, err := m.Index(r.match); err != nil {
+		return err
+	}
+	r.manifest = m
+	for _, p := range r.values {
+		t, err := r.loadTarget(ctx, p, "values")
+		if err != nil {
+			return err
+		}
+		r.loaded = append(r.loaded, t)
+	}
+	for _, p := range r.targets {
+		t, err := r.loadTarget(ctx, p, "")
+		if err != nil {
+			return err
+		}
+		r.loaded = append(r.loaded, t)
+	}
+	return nil
+}
+
+// loadTarget reads path as kind ("" = detect: compose when it looks like one).
+func (r *run) loadTarget(ctx context.Context, path, kind string) (*target, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, exit.InvalidInput("target: %w", err)
+	}
+	if kind == "" {
+		root, err := yamlpos.Decode(path, data)
+		if err != nil {
+			return nil, err
+		}
+		kind = "values"
+		if compose.Detect(root) {
+			kind = "compose"
+		}
+	}
+	t := &target{path: path, kind: kind}
+	warnings, err := t.parse(ctx, data, r.envFor(path))
+	r.warnings = append(r.warnings, warnings...)
+	return t, err
+}
+
+// parse (re)reads the target's bytes into occurrences.
+func (t *target) parse(ctx context.Context, data []byte, envFiles []string) ([]string, error) {
+	t.data, t.occ, t.envFiles = data, nil, envFiles
+	if t.kind == "compose" {
+		env, err := compose.ReadEnv(envFiles)
+		if err != nil {
+			return nil, err
+		}
+		f, err := compose.Parse(ctx, t.path, data, env)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range f.Services {
+			t.occ = append(t.occ, &occurrence{ref: s.Ref, file: t.path, line: s.Line,
+				pin: func(d, tag string) ([]yamlpos.Edit, error) { return f.Pin(s, d, tag) }})
+		}
+		return f.Warnings, nil
+	}
+	f, err := values.Parse(t.path, data)
+	if err != nil {
+		return nil, err
+	}
+	for _, img := range f.Images {
+		t.occ = append(t.occ, &occurrence{ref: img.Ref, file: t.path, line: img.Line,
+			pin: func(d, tag string) ([]yamlpos.Edit, error) { return f.Pin(img, d, tag) }})
+	}
+	return f.Warnings, nil
+}

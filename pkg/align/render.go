@@ -1,0 +1,101 @@
+package align
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/stella-ops/stella-plugins/pkg/image"
+	"github.com/stella-ops/stella-plugins/pkg/output"
+)
+
+// Render writes res as a table (grouped by target, problems first) or as
+// JSON/YAML. Only image references and digests are printed, never values.
+func Render(w io.Writer, f output.Format, res *Result, c output.Colorizer) error {
+	if f != output.Table {
+		return output.Structured(w, f, res)
+	}
+	tw := output.NewTable(w)
+	output.Row(tw, "TARGET", "COMPONENT", "STATUS", "EXPECTED", "FOUND", "LOCATION")
+	for _, fd := range res.Findings {
+		output.Row(tw, targetCell(fd), fd.Component, paint(c, fd.Status), image.Short(fd.Expected), foundCell(fd), location(fd))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, fd := range res.Findings {
+		if fd.Message != "" && fd.Status.Problem() && fd.Status != Missing {
+			fmt.Fprintf(w, "%s: %s: %s\n", location(fd), fd.Status, fd.Message)
+		}
+	}
+	if res.Diff != "" {
+		fmt.Fprint(w, res.Diff)
+	}
+	fmt.Fprintln(w, summary(res, c))
+	return nil
+}
+
+func targetCell(f Finding) string {
+	t := f.Target
+	if f.Channel != "" {
+		t = f.Channel + ": " + t
+	}
+	if f.Source != "" {
+		t += " (" + f.Source + ")"
+	}
+	return t
+}
+
+func foundCell(f Finding) string {
+	switch {
+	case f.Found != "":
+		return image.Short(f.Found)
+	case f.Status == Unpinned:
+		return f.Image
+	case f.Status == Unknown:
+		return f.Image
+	}
+	return "-"
+}
+
+func location(f Finding) string {
+	if f.Line <= 0 {
+		return f.File
+	}
+	return f.File + ":" + strconv.Itoa(f.Line)
+}
+
+func paint(c output.Colorizer, s Status) string {
+	switch s {
+	case Aligned:
+		return c.Good(string(s))
+	case Unknown:
+		return c.Warn(string(s))
+	}
+	return c.Bad(string(s))
+}
+
+func summary(res *Result, c output.Colorizer) string {
+	counts := map[Status]int{}
+	for _, f := range res.Findings {
+		counts[f.Status]++
+	}
+	s := ""
+	for _, st := range []Status{Mismatch, Unpinned, Missing, Unknown, Incompatible, LintFailed} {
+		if counts[st] > 0 {
+			s += fmt.Sprintf(", %d %s", counts[st], st)
+		}
+	}
+	head := c.Good("aligned")
+	if !res.Aligned {
+		head = c.Bad("drift")
+	}
+	msg := fmt.Sprintf("%s: %d aligned%s", head, counts[Aligned], s)
+	switch {
+	case res.Written:
+		msg += fmt.Sprintf("; fixed %d file(s)", len(res.Changes))
+	case res.Diff != "":
+		msg += fmt.Sprintf("; --dry-run: %d file(s) would change, nothing written", len(res.Changes))
+	}
+	return msg
+}

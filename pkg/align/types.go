@@ -1,0 +1,104 @@
+package align
+
+import (
+	"github.com/stella-ops/stella-plugins/pkg/image"
+	"github.com/stella-ops/stella-plugins/pkg/internal/yamlpos"
+)
+
+// Status is the verdict of one finding.
+type Status string
+
+// The statuses, problems first in severity order.
+const (
+	Mismatch     Status = "mismatch"     // pinned to another digest than the manifest's
+	Unpinned     Status = "unpinned"     // a tag without digest
+	Missing      Status = "missing"      // a manifest component the target does not reference
+	Unknown      Status = "unknown"      // a repository the manifest does not pin, not ignored
+	Incompatible Status = "incompatible" // the compatibility matrix forbids the manifest's pin
+	LintFailed   Status = "lint"         // helm lint / render or compose validation failed
+	Aligned      Status = "aligned"
+)
+
+var rank = map[Status]int{Mismatch: 0, Unpinned: 1, Missing: 2, Unknown: 3, Incompatible: 4, LintFailed: 5, Aligned: 9}
+
+// Problem reports whether s is drift.
+func (s Status) Problem() bool { return s != Aligned }
+
+// Finding is one component of one target.
+type Finding struct {
+	Channel   string `json:"channel,omitempty"`
+	Target    string `json:"target"`
+	Component string `json:"component"`
+	Status    Status `json:"status"`
+	Expected  string `json:"expected,omitempty"` // the manifest's digest
+	Found     string `json:"found,omitempty"`    // the target's digest
+	Image     string `json:"image,omitempty"`    // the target's reference as resolved
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Source    string `json:"source,omitempty"`  // "rendered" for images of a --lint render
+	Message   string `json:"message,omitempty"` // the broken rule, lint output, …
+
+	expectedTag string
+	occ         *occurrence
+}
+
+// Release names the manifest a result was checked against.
+type Release struct {
+	Version string `json:"version"`
+	Channel string `json:"channel"`
+	File    string `json:"file,omitempty"`
+}
+
+// ChannelResult summarises one channel of an --all-channels run.
+type ChannelResult struct {
+	Name    string  `json:"name"`
+	Release Release `json:"release"`
+	Aligned bool    `json:"aligned"`
+	Targets int     `json:"targets"`
+}
+
+// Change is one file rewritten (or, with DryRun, to be rewritten) by Fix.
+type Change struct {
+	File  string `json:"file"`
+	Edits int    `json:"edits"`
+}
+
+// Result is what Run returns; its JSON shape is stable (fields may be added).
+type Result struct {
+	Aligned  bool            `json:"aligned"`
+	Release  Release         `json:"release"`
+	Findings []Finding       `json:"findings"`
+	Channels []ChannelResult `json:"channels,omitempty"`
+	Warnings []string        `json:"warnings,omitempty"`
+	Changes  []Change        `json:"changes,omitempty"`
+	Written  bool            `json:"written,omitempty"` // Fix wrote the Changes
+	Diff     string          `json:"diff,omitempty"`    // Fix with DryRun: unified diff
+}
+
+// Problems counts the findings that are drift.
+func (r *Result) Problems() int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Status.Problem() {
+			n++
+		}
+	}
+	return n
+}
+
+// occurrence is one image reference of a target, with its re-pin edit.
+type occurrence struct {
+	ref  image.Ref
+	file string
+	line int
+	pin  func(digest, tag string) ([]yamlpos.Edit, error)
+}
+
+// target is a loaded values or compose file.
+type target struct {
+	path     string
+	kind     string // "values" | "compose"
+	envFiles []string
+	data     []byte
+	occ      []*occurrence
+}

@@ -1,0 +1,166 @@
+package compose
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/dotenv"
+	interp "github.com/compose-spec/compose-go/v2/interpolation"
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/types"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/image"
+	"github.com/stella-ops/stella-plugins/pkg/internal/yamlpos"
+)
+
+// Service is one service's image.
+type Service struct {
+	Name string    `json:"name"`
+	Raw  string    `json:"raw"` // as written, variables included
+	Ref  image.Ref `json:"ref"` // interpolated
+	Line int       `json:"line"`
+
+	node *yaml.Node
+}
+
+// File is a parsed compose file.
+type File struct {
+	Path     string
+	Data     []byte
+	Services []Service // sorted by name; services without image are left out
+	Warnings []string
+
+	lines *yamlpos.Lines
+}
+
+// ReadEnv reads env files as docker compose --env-file does.
+func ReadEnv(files []string) (map[string]string, error) {
+	env, err := dotenv.GetEnvFromFile(map[string]string{}, files)
+	if err != nil {
+		return nil, exit.InvalidInput("env file: %w", err)
+	}
+	return env, nil
+}
+
+// Load reads a compose file with env files (or the .env beside it, as
+// docker compose does, when none is given).
+func Load(ctx context.Context, path string, envFiles []string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, exit.InvalidInput("compose: %w", err)
+	}
+	if len(envFiles) == 0 {
+		if dot := filepath.Join(filepath.Dir(path), ".env"); fileExists(dot) {
+			envFiles = []string{dot}
+		}
+	}
+	env, err := ReadEnv(envFiles)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(ctx, path, data, env)
+}
+
+// Parse loads compose bytes with env for interpolation; path names the file
+// in messages and anchors relative paths.
+func Parse(ctx context.Context, path string, data []byte, env map[string]string) (*File, error) {
+	root, err := yamlpos.Decode(path, data)
+	if err != nil {
+		return nil, err
+	}
+	if !Detect(root) {
+		return nil, exit.InvalidInput("%s: not a compose file (no top-level services map)", path)
+	}
+	proj, err := load(ctx, path, data, env, false)
+	if err != nil {
+		return nil, exit.InvalidInput("%s: %v", path, oneLine(err))
+	}
+	f := &File{Path: path, Data: data, lines: yamlpos.NewLines(data)}
+	raw := yamlpos.Map(root, "services")
+	for name, svc := range proj.Services {
+		if svc.Image == "" {
+			continue
+		}
+		node := yamlpos.Map(yamlpos.Map(raw, name), "image")
+		s := Service{Name: name, Raw: svc.Image, node: node}
+		if node != nil {
+			s.Raw, s.Line = node.Value, node.Line
+		}
+		if s.Ref, err = image.Parse(svc.Image); err != nil {
+			return nil, yamlpos.Errorf(path, s.Line, "services.%s.image: %v", name, err)
+		}
+		f.Services = append(f.Services, s)
+	}
+	sort.Slice(f.Services, func(i, j int) bool { return f.Services[i].Name < f.Services[j].Name })
+	if len(f.Services) == 0 {
+		f.Warnings = append(f.Warnings, fmt.Sprintf("%s: no service image found", path))
+	}
+	return f, nil
+}
+
+// Lint loads the file as docker compose config does (schema validation and
+// consistency checks included) and returns compose's own messages.
+func Lint(ctx context.Context, path string, envFiles []string) []string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	env, err := ReadEnv(envFiles)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	if _, err := load(ctx, path, data, env, true); err != nil {
+		return []string{oneLine(err)}
+	}
+	return nil
+}
+
+func load(ctx context.Context, path string, data []byte, env map[string]string, strict bool) (*types.Project, error) {
+	abs, _ := filepath.Abs(path)
+	details := types.ConfigDetails{
+		WorkingDir:  filepath.Dir(abs),
+		ConfigFiles: []types.ConfigFile{{Filename: abs, Content: data}},
+		Environment: env,
+	}
+	return loader.LoadWithContext(ctx, details, func(o *loader.Options) {
+		o.SkipValidation, o.SkipConsistencyCheck = !strict, !strict
+		o.SkipResolveEnvironment, o.SkipInclude, o.ResolvePaths = true, true, false
+		o.Profiles = []string{"*"}
+		o.SetProjectName("stella-align", false)
+		o.Interpolate = &interp.Options{
+			LookupValue: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+			Substitute: func(s string, m template.Mapping) (string, error) {
+				return template.SubstituteWithOptions(s, m, template.WithoutLogging)
+			},
+		}
+	})
+}
+
+// Detect reports whether a decoded document is a compose file: a top-level
+// services map and only compose's top-level keys besides.
+func Detect(root *yaml.Node) bool {
+	if root == nil || root.Kind != yaml.MappingNode || yamlpos.Map(root, "services") == nil {
+		return false
+	}
+	for i := 0; i < len(root.Content); i += 2 {
+		switch k := root.Content[i].Value; k {
+		case "version", "name", "services", "networks", "volumes", "secrets", "configs", "include", "models":
+		default:
+			if !strings.HasPrefix(k, "x-") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
+
+func fileExists(p string) bool { st, err := os.Stat(p); return err == nil && !st.IsDir() }

@@ -1,0 +1,114 @@
+package yamlpos
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+)
+
+var lineRE = regexp.MustCompile(`line (\d+): (.*)`)
+
+// Decode parses the first YAML document of data. An empty file yields a nil
+// node and no error; malformed YAML is an invalid-input error "path:line: msg".
+func Decode(path string, data []byte) (root *yaml.Node, err error) {
+	defer func() { // yaml.v3 has panicked on hostile input before: never crash
+		if r := recover(); r != nil {
+			root, err = nil, exit.InvalidInput("%s: malformed YAML: %v", path, r)
+		}
+	}()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, Error(path, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	return doc.Content[0], nil
+}
+
+// Error turns a yaml.v3 error into one "path:line: message" line (exit 4).
+func Error(path string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.ReplaceAll(strings.TrimPrefix(msg, "unmarshal errors:\n"), "\n", "; ")
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
+		return exit.InvalidInput("%s:%s: %s", path, m[1], strings.TrimSpace(m[2]))
+	}
+	return exit.InvalidInput("%s: %s", path, strings.TrimSpace(msg))
+}
+
+// Errorf is an invalid-input error located at path:line.
+func Errorf(path string, line int, format string, a ...any) error {
+	return exit.InvalidInput("%s:%d: %s", path, line, fmt.Sprintf(format, a...))
+}
+
+// Lines maps (line, column) positions of yaml.v3 nodes to byte offsets.
+type Lines struct {
+	data  []byte
+	start []int // byte offset of each line's first byte; start[0] is line 1
+}
+
+// NewLines indexes data by line.
+func NewLines(data []byte) *Lines {
+	l := &Lines{data: data, start: []int{0}}
+	for i, b := range data {
+		if b == '\n' {
+			l.start = append(l.start, i+1)
+		}
+	}
+	return l
+}
+
+// Offset returns the byte offset of 1-based line and rune column, or -1.
+func (l *Lines) Offset(line, col int) int {
+	if line < 1 || line > len(l.start) || col < 1 {
+		return -1
+	}
+	off := l.start[line-1]
+	for c := 1; c < col; c++ {
+		if off >= len(l.data) || l.data[off] == '\n' {
+			return -1
+		}
+		_, w := utf8.DecodeRune(l.data[off:])
+		off += w
+	}
+	return off
+}
+
+// LineEnd returns the offset just past the newline ending line (or len(data)).
+func (l *Lines) LineEnd(line int) int {
+	if line < len(l.start) {
+		return l.start[line]
+	}
+	return len(l.data)
+}
+
+// Map returns the value node of key in mapping node m, or nil.
+func Map(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// Scalar returns the value of a string-like scalar node and whether it is one.
+func Scalar(n *yaml.Node) (string, bool) {
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return "", false
+	}
+	return n.Value, true
+}
