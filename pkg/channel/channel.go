@@ -81,9 +81,7 @@ func Parse(path string, data []byte) (*File, error) {
 			f.Channels[name] = c
 		}
 		c.Name = name
-		if n := yamlpos.Map(chans, name); n != nil {
-			c.Line = n.Line
-		}
+		c.Line = keyLine(chans, name)
 		c.resolve(filepath.Dir(path))
 	}
 	if err := f.validate(); err != nil {
@@ -177,4 +175,17 @@ func samePath(a, b string) bool {
 
 func errf(f *File, c *Channel, format string, a ...any) error {
 	return yamlpos.Errorf(f.Path, c.Line, "channel %s: %s", c.Name, fmt.Sprintf(format, a...))
+}
+
+// keyLine is the line of key in mapping m (0 when absent).
+func keyLine(m *yaml.Node, key string) int {
+	if m == nil {
+		return 0
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i].Line
+		}
+	}
+	return 0
 }

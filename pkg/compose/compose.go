@@ -122,7 +122,12 @@ func Lint(ctx context.Context, path string, envFiles []string) []string {
 	return nil
 }
 
-func load(ctx context.Context, path string, data []byte, env map[string]string, strict bool) (*types.Project, error) {
+func load(ctx context.Context, path string, data []byte, env map[string]string, strict bool) (p *types.Project, err error) {
+	defer func() { // compose-go panics on some malformed models (found by FuzzParse)
+		if r := recover(); r != nil {
+			p, err = nil, fmt.Errorf("malformed compose model: %v", r)
+		}
+	}()
 	abs, _ := filepath.Abs(path)
 	details := types.ConfigDetails{
 		WorkingDir:  filepath.Dir(abs),

@@ -1,0 +1,28 @@
+package compose
+
+import (
+	"context"
+	"os"
+	"testing"
+)
+
+func writeFile(p, s string) error { return os.WriteFile(p, []byte(s), 0o644) }
+
+// FuzzParse: any bytes give services or an error, never a panic.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("services:\n  a:\n    image: ${R:-r.io}/a:1@" + d1 + "\n"))
+	f.Add([]byte("name: x\nservices: {a: {build: .}}\n"))
+	env := map[string]string{"R": "mirror:5000", "V": "1.0"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse(context.Background(), "fuzz.yaml", data, env)
+		if err != nil {
+			return
+		}
+		for _, s := range c.Services {
+			if s.Ref.Path == "" {
+				t.Fatalf("service %s without repository", s.Name)
+			}
+			_, _ = c.Pin(s, d2, "")
+		}
+	})
+}
