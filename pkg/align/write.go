@@ -10,6 +10,9 @@ import (
 	"github.com/pmezard/go-difflib/difflib"
 )
 
+// rename is os.Rename; tests inject failures.
+var rename = os.Rename
+
 // fileWrite is the planned new content of one file.
 type fileWrite struct {
 	path     string
@@ -40,7 +43,7 @@ func writeAll(ws []fileWrite) error {
 		}
 	}
 	for i, w := range ws {
-		if err := os.Rename(temps[i], w.path); err != nil {
+		if err := rename(temps[i], w.path); err != nil {
 			cleanup()
 			restore(ws[:i])
 			return fmt.Errorf("fix %s: %w; every file restored", w.path, err)

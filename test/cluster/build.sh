@@ -30,7 +30,7 @@ build_kube() {
 
 build_kwok() {
   local dir="$bin/kwok-$KWOK_VERSION"
-  [ -x "$dir/kwok" ] && [ -x "$dir/etcd" ] && return 0
+  [ -x "$dir/kwok" ] && [ -x "$dir/etcd" ] && [ -d "$dir/crds" ] && [ -s "$dir/stages/node.yaml" ] && return 0
   log "building kwok $KWOK_VERSION and etcd (≈ 1 min)"
   mkdir -p "$dir.tmp"
   (cd "$here/tools/kwok" && go build -trimpath -ldflags "-s -w" -o "$dir.tmp/" sigs.k8s.io/kwok/cmd/kwok &&
@@ -54,15 +54,18 @@ build_goinstall() { # name version package binary
   local dir="$bin/$1-$2"
   [ -x "$dir/$4" ] && return 0
   log "building $4 $2"
-  mkdir -p "$dir.tmp"
-  GOBIN="$dir.tmp" GOFLAGS=-trimpath go install -ldflags "-s -w" "$3@$2"
-  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  rm -rf "$dir.tmp.$4" && mkdir -p "$dir" "$dir.tmp.$4"
+  GOBIN="$dir.tmp.$4" GOFLAGS=-trimpath go install -ldflags "-s -w" "$3@$2"
+  mv "$dir.tmp.$4/$4" "$dir/$4" && rmdir "$dir.tmp.$4"
 }
 
+# what: "cluster" (control plane only) or "all" (default: also the peer CLIs)
 build_kube
 build_kwok
-build_goinstall helm3 "$HELM3_VERSION" helm.sh/helm/v3/cmd/helm helm
-build_goinstall helm4 "$HELM4_VERSION" helm.sh/helm/v4/cmd/helm helm
-build_goinstall krew "$KREW_VERSION" sigs.k8s.io/krew/cmd/krew krew
-build_goinstall krew "$KREW_VERSION" sigs.k8s.io/krew/cmd/validate-krew-manifest validate-krew-manifest
+if [ "${1:-all}" = all ]; then
+  build_goinstall helm3 "$HELM3_VERSION" helm.sh/helm/v3/cmd/helm helm
+  build_goinstall helm4 "$HELM4_VERSION" helm.sh/helm/v4/cmd/helm helm
+  build_goinstall krew "$KREW_VERSION" sigs.k8s.io/krew/cmd/krew krew
+  build_goinstall krew "$KREW_VERSION" sigs.k8s.io/krew/cmd/validate-krew-manifest validate-krew-manifest
+fi
 echo "$bin"

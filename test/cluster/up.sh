@@ -23,7 +23,7 @@ fi
 "$here/down.sh" >/dev/null 2>&1 || true
 
 t0=$(date +%s)
-bin=$("$here/build.sh")
+bin=$("$here/build.sh" cluster)
 kube="$bin/kube-$KUBE_VERSION" kwokd="$bin/kwok-$KWOK_VERSION"
 mkdir -p "$state/logs" "$state/pki" && rm -rf "$state/etcd"
 : > "$state/pids"
@@ -35,7 +35,13 @@ start() { # name cmd...
 }
 wait_for() { # what seconds cmd...
   local what=$1 secs=$2; shift 2
-  for _ in $(seq $((secs * 5))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  for _ in $(seq $((secs * 5))); do
+    "$@" >/dev/null 2>&1 && return 0
+    while read -r pid name; do
+      kill -0 "$pid" 2>/dev/null || { log "$name exited while waiting for $what:"; tail -n 20 "$state/logs/$name.log" >&2; exit 1; }
+    done < "$state/pids"
+    sleep 0.2
+  done
   log "timed out waiting for $what; last log lines:"; tail -n 20 "$state/logs/"*.log >&2; exit 1
 }
 
@@ -62,7 +68,7 @@ start kube-apiserver "$kube/kube-apiserver" --etcd-servers "http://127.0.0.1:$et
   --endpoint-reconciler-type none --token-auth-file "$pki/tokens.csv" --authorization-mode RBAC \
   --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$pki/sa.pub" \
   --service-account-signing-key-file "$pki/sa.key" --service-cluster-ip-range 10.96.0.0/16 \
-  --kubelet-preferred-address-types InternalIP --kubelet-insecure-skip-tls-verify=true \
+  --kubelet-preferred-address-types InternalIP \
   --audit-policy-file "$here/audit-policy.yaml" --audit-log-path "$state/logs/audit.log" \
   --max-requests-inflight 2000 --max-mutating-requests-inflight 1000
 wait_for kube-apiserver 60 curl -fsk "https://127.0.0.1:$api_port/readyz"
