@@ -46,10 +46,16 @@ Exit codes: 0 ok · 1 operational error · 2 check failed · 3 timeout ·
 	})
 	r.settings.AddFlags(r.cmd.PersistentFlags())
 	r.cmd.PersistentFlags().BoolVar(&r.noColor, "no-color", false, "never colour the output")
-	r.cmd.AddCommand(newVersionCmd(r))
-	r.cmd.AddCommand(newAlignCmd(r))
+	for _, sub := range subcommands {
+		r.cmd.AddCommand(sub(r))
+	}
 	return r
 }
+
+// subcommands are registered by each command's file (one file per command).
+var subcommands []func(*root) *cobra.Command
+
+func register(sub func(*root) *cobra.Command) { subcommands = append(subcommands, sub) }
 
 // clients builds the injected client configuration from Helm's settings.
 func (r *root) clients() (*kube.Config, error) {

@@ -7,6 +7,8 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/version"
 )
 
+func init() { register(newVersionCmd) }
+
 func newVersionCmd(r *root) *cobra.Command {
 	var o string
 	cmd := &cobra.Command{
