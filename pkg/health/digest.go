@@ -1,0 +1,70 @@
+package health
+
+import (
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/stella-ops/stella-plugins/pkg/image"
+)
+
+// Pins maps a component to the digest it must run (sha256:…). A container
+// is matched by its image's name (the last path segment, as align's default
+// --match name does), then by its container name.
+type Pins map[string]string
+
+// Lookup returns the pin for a container running spec image ref.
+func (p Pins) Lookup(container, ref string) (string, bool) {
+	if r, err := image.Parse(ref); err == nil {
+		if d, ok := p[r.Name()]; ok {
+			return d, true
+		}
+	}
+	d, ok := p[container]
+	return d, ok
+}
+
+// RunningDigest extracts the digest from a container status' imageID
+// ("repo@sha256:…", optionally "docker-pullable://"-prefixed); "" if none.
+func RunningDigest(imageID string) string {
+	i := strings.LastIndexByte(imageID, '@')
+	if i < 0 {
+		if strings.HasPrefix(imageID, "sha256:") {
+			return imageID
+		}
+		return ""
+	}
+	return imageID[i+1:]
+}
+
+// Digests returns a certain DigestMismatch finding for every running
+// container of p whose digest differs from its component's pin. Containers
+// without a pin, or not started yet (no imageID), are not judged.
+func Digests(p *corev1.Pod, pins Pins) []Finding {
+	if len(pins) == 0 || p.DeletionTimestamp != nil {
+		return nil
+	}
+	spec := map[string]string{}
+	for _, c := range p.Spec.Containers {
+		spec[c.Name] = c.Image
+	}
+	var out []Finding
+	for _, cs := range p.Status.ContainerStatuses {
+		running := RunningDigest(cs.ImageID)
+		ref := spec[cs.Name]
+		if ref == "" {
+			ref = cs.Image
+		}
+		want, ok := pins.Lookup(cs.Name, ref)
+		if !ok || running == "" || running == want {
+			continue
+		}
+		out = append(out, Finding{
+			Pod: p.Name, Container: cs.Name, Reason: "DigestMismatch", Certain: true,
+			Message:  fmt.Sprintf("running %s, release manifest pins %s", running, want),
+			Expected: want, Running: running,
+		})
+	}
+	return out
+}

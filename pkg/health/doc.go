@@ -1,0 +1,11 @@
+// Package health holds the pure health rules of verify-pods: a workload's
+// status with kstatus semantics (sigs.k8s.io/cli-utils/pkg/kstatus), chosen
+// from a small table by kind and refined where kstatus is too lenient
+// (StatefulSet OnDelete, running Jobs, failed bare Pods), plus the pod-level
+// detection kstatus lacks (crash loops, pull errors, config errors, OOM kills,
+// unschedulable pods, init-container failures, restarts during the check)
+// and the running-digest check against a release manifest's pins.
+//
+// Every function here is a function of its arguments: no clients, no clock
+// (callers pass now), no output.
+package health
