@@ -1,0 +1,175 @@
+package helmx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/release"
+	"helm.sh/helm/v3/pkg/storage/driver"
+	"k8s.io/client-go/kubernetes/fake"
+)
+
+func rel(name string, v int, st release.Status) *release.Release {
+	return &release.Release{
+		Name: name, Version: v, Namespace: "ns",
+		Info:     &release.Info{Status: st},
+		Chart:    &chart.Chart{Metadata: &chart.Metadata{Name: "app", Version: "1.0.0", AppVersion: "2.0"}},
+		Config:   map[string]interface{}{"password": "s3cret"},
+		Manifest: fmt.Sprintf("# revision %d\n", v),
+	}
+}
+
+// store writes history through Helm's own Secret driver, so the test reads
+// exactly what Helm stores.
+func store(t *testing.T, rels ...*release.Release) (*Store, *fake.Clientset) {
+	t.Helper()
+	c := fake.NewSimpleClientset()
+	d := driver.NewSecrets(c.CoreV1().Secrets("ns"))
+	for _, r := range rels {
+		if err := d.Create(fmt.Sprintf("sh.helm.release.v1.%s.v%d", r.Name, r.Version), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.ClearActions()
+	return NewForClient(c, "ns"), c
+}
+
+func TestGet(t *testing.T) {
+	history := []*release.Release{
+		rel("web", 1, release.StatusSuperseded), rel("web", 2, release.StatusDeployed),
+		rel("web", 3, release.StatusFailed), rel("db", 1, release.StatusPendingInstall),
+	}
+	cases := []struct {
+		name, release string
+		version       int
+		want          int
+		status        string
+		err           error
+	}{
+		{"deployed, not the newest", "web", 0, 2, "deployed", nil},
+		{"one revision", "web", 1, 1, "superseded", nil},
+		{"failed revision", "web", 3, 3, "failed", nil},
+		{"no deployed revision: newest", "db", 0, 1, "pending-install", nil},
+		{"unknown revision", "web", 9, 0, "", ErrNotFound},
+		{"unknown release", "nope", 0, 0, "", ErrNotFound},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, _ := store(t, history...)
+			rec, err := s.Get(context.Background(), c.release, c.version)
+			if c.err != nil {
+				if !errors.Is(err, c.err) || !strings.Contains(err.Error(), c.release) {
+					t.Fatalf("err = %v, want %v naming %s", err, c.err, c.release)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := rec.Release()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec.Version != c.want || rec.Status != c.status || r.Version != c.want || r.Manifest != fmt.Sprintf("# revision %d\n", c.want) {
+				t.Fatalf("got %+v / release v%d %q", rec.Revision, r.Version, r.Manifest)
+			}
+			if r.Config["password"] != "s3cret" || r.Chart.Metadata.Version != "1.0.0" {
+				t.Fatalf("release not decoded in full: %+v", r)
+			}
+		})
+	}
+}
+
+// TestGetReadsOneRevision proves the read is one label-selected list,
+// whatever the history length.
+func TestGetReadsOneRevision(t *testing.T) {
+	var history []*release.Release
+	for v := 1; v <= 30; v++ {
+		history = append(history, rel("web", v, release.StatusSuperseded))
+	}
+	history[29].Info.Status = release.StatusDeployed
+	s, c := store(t, history...)
+	if _, err := s.Get(context.Background(), "web", 0); err != nil {
+		t.Fatal(err)
+	}
+	acts := c.Actions()
+	if len(acts) != 1 || acts[0].GetVerb() != "list" {
+		t.Fatalf("actions = %v, want one list", acts)
+	}
+	sel := fmt.Sprint(acts[0])
+	for _, l := range []string{"owner=helm", "name=web", "status=deployed"} {
+		if !strings.Contains(sel, l) {
+			t.Errorf("selector %s lacks %s", sel, l)
+		}
+	}
+}
+
+func TestRevisionsAndReleases(t *testing.T) {
+	s, _ := store(t, rel("web", 2, release.StatusDeployed), rel("web", 1, release.StatusSuperseded),
+		rel("web", 3, release.StatusPendingUpgrade), rel("db", 1, release.StatusDeployed))
+	revs, err := s.Revisions(context.Background(), "web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(revs) != 3 || revs[0].Version != 1 || revs[2].Version != 3 || revs[2].Object != "sh.helm.release.v1.web.v3" {
+		t.Fatalf("revisions = %+v", revs)
+	}
+	if revs[0].CreatedAt.IsZero() {
+		t.Error("createdAt label not read")
+	}
+	if p, ok := PendingRevision(revs); !ok || p.Version != 3 {
+		t.Errorf("pending = %+v %v", p, ok)
+	}
+	if c, _ := Current(revs); c.Version != 2 {
+		t.Errorf("current = %+v", c)
+	}
+	names, err := s.Releases(context.Background())
+	if err != nil || strings.Join(names, ",") != "db,web" {
+		t.Fatalf("releases = %v, %v", names, err)
+	}
+	if revs, err := s.Revisions(context.Background(), "none"); err != nil || len(revs) != 0 {
+		t.Fatalf("unknown release revisions = %v, %v", revs, err)
+	}
+}
+
+func TestCurrentAndPending(t *testing.T) {
+	cases := []struct {
+		name    string
+		revs    []Revision
+		current int
+		pending int
+	}{
+		{"empty", nil, 0, 0},
+		{"deployed wins over newer failed", []Revision{{Version: 1, Status: "deployed"}, {Version: 2, Status: "failed"}}, 1, 0},
+		{"no deployed: newest", []Revision{{Version: 1, Status: "failed"}, {Version: 2, Status: "pending-install"}}, 2, 2},
+		{"pending rollback", []Revision{{Version: 4, Status: "deployed"}, {Version: 5, Status: "pending-rollback"}, {Version: 3, Status: "pending-upgrade"}}, 4, 5},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cur, _ := Current(c.revs)
+			pen, _ := PendingRevision(c.revs)
+			if cur.Version != c.current || pen.Version != c.pending {
+				t.Fatalf("current %d pending %d, want %d %d", cur.Version, pen.Version, c.current, c.pending)
+			}
+		})
+	}
+}
+
+func TestEncodeDecodeRoundTrip(t *testing.T) {
+	r := rel("web", 7, release.StatusDeployed)
+	b, err := Encode(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Decode(b)
+	if err != nil || got.Version != 7 || got.Manifest != r.Manifest || got.Info.Status != release.StatusDeployed {
+		t.Fatalf("round trip = %+v, %v", got, err)
+	}
+	if _, err := Decode([]byte("not base64!")); err == nil {
+		t.Fatal("garbage must not decode")
+	}
+}
