@@ -9,6 +9,8 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
+func init() { register(newAlignCmd) }
+
 func newAlignCmd(r *root) *cobra.Command {
 	a := align.New(r.err)
 	var o, config string
@@ -57,11 +59,17 @@ Exit codes: 0 aligned · 2 drift · 4 invalid input (nothing changed).`,
 			return nil
 		},
 	}
+	bindAlignFlags(cmd, a, &config, &o)
+	return cmd
+}
+
+// bindAlignFlags binds the align flags to the operation's option fields.
+func bindAlignFlags(cmd *cobra.Command, a *align.Align, config, o *string) {
 	fl := cmd.Flags()
 	fl.StringVar(&a.Release, "release", "", "release manifest (default: the channel's)")
 	fl.StringArrayVarP(&a.Values, "values", "f", nil, "Helm values file to check (repeatable)")
 	fl.StringArrayVar(&a.Targets, "target", nil, "values or compose file to check, kind detected by content (repeatable)")
-	fl.StringVar(&config, "config", channel.DefaultPath, "channels file")
+	fl.StringVar(config, "config", channel.DefaultPath, "channels file")
 	fl.StringVar(&a.Channel, "channel", "", "check every target of this channel")
 	fl.BoolVar(&a.AllChannels, "all-channels", false, "check every channel of the channels file")
 	fl.StringArrayVar(&a.IgnoreRepos, "ignore-repo", nil, "repository (name or path) never reported (repeatable)")
@@ -72,6 +80,5 @@ Exit codes: 0 aligned · 2 drift · 4 invalid input (nothing changed).`,
 	fl.BoolVar(&a.Fix, "fix", false, "rewrite targets to pin exactly the manifest's digests")
 	fl.BoolVar(&a.DryRun, "dry-run", false, "with --fix: print the unified diff, write nothing")
 	fl.BoolVar(&a.Lint, "lint", false, "also helm-lint and render values targets, validate compose targets")
-	fl.StringVarP(&o, "output", "o", "table", "output format: table|json|yaml")
-	return cmd
+	fl.StringVarP(o, "output", "o", "table", "output format: table|json|yaml")
 }

@@ -39,6 +39,7 @@ Exit codes: 0 ok · 1 operational error · 2 check failed · 3 timeout ·
 		RunE:              func(c *cobra.Command, _ []string) error { return c.Help() },
 		PersistentPreRunE: func(*cobra.Command, []string) error { r.ran = true; return nil },
 	}
+	r.cmd.CompletionOptions.HiddenDefaultCmd = true
 	r.cmd.SetOut(out)
 	r.cmd.SetErr(errw)
 	r.cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
