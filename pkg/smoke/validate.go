@@ -1,0 +1,132 @@
+package smoke
+
+import (
+	"net/http"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/stella-ops/stella-plugins/pkg/internal/yamlpos"
+)
+
+// validate checks what decoding cannot: one kind per check, unique names,
+// sane numbers, templates that parse. Errors name path:line.
+func (s *Suite) validate(root *yaml.Node) error {
+	if len(s.Checks) == 0 {
+		return yamlpos.Errorf(s.Path, lineOf(root, "checks"), "no checks defined")
+	}
+	if s.Timeout < 0 || s.Retries < 0 || s.Backoff < 0 {
+		return yamlpos.Errorf(s.Path, root.Line, "timeout, retries and backoff must not be negative")
+	}
+	seen := map[string]int{}
+	for i := range s.Checks {
+		c := &s.Checks[i]
+		if c.Name == "" {
+			return yamlpos.Errorf(s.Path, c.Line, "check has no name")
+		}
+		if prev, dup := seen[c.Name]; dup {
+			return yamlpos.Errorf(s.Path, lineOf(c.node, "name"), "check %q already defined at line %d", c.Name, prev)
+		}
+		seen[c.Name] = c.Line
+		if err := s.validateCheck(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Suite) validateCheck(c *Check) error {
+	kinds := []string{}
+	for k, set := range map[string]bool{"http": c.HTTP != nil, "endpoints": c.Endpoints != nil, "helm-tests": c.HelmTests != nil, "job": c.Job != nil} {
+		if set {
+			kinds = append(kinds, k)
+		}
+	}
+	if len(kinds) != 1 {
+		return yamlpos.Errorf(s.Path, c.Line, "check %q: want exactly one of http, endpoints, helm-tests, job (found %d)", c.Name, len(kinds))
+	}
+	if c.Timeout < 0 || c.Backoff < 0 || (c.Retries != nil && *c.Retries < 0) {
+		return yamlpos.Errorf(s.Path, c.Line, "check %q: timeout, retries and backoff must not be negative", c.Name)
+	}
+	switch {
+	case c.HTTP != nil:
+		return s.validateHTTP(c)
+	case c.Endpoints != nil:
+		if c.Endpoints.Min < 0 {
+			return yamlpos.Errorf(s.Path, lineOf(c.node, "endpoints", "min"), "check %q: min must not be negative", c.Name)
+		}
+	case c.Job != nil:
+		t := &c.Job.Template
+		if t.Kind != yaml.MappingNode {
+			return yamlpos.Errorf(s.Path, lineOf(c.node, "job"), "check %q: job.template must be a batch/v1 Job manifest", c.Name)
+		}
+		if k, _ := yamlpos.Scalar(yamlpos.Map(t, "kind")); k != "Job" {
+			return yamlpos.Errorf(s.Path, t.Line, "check %q: job.template kind is %q, want Job", c.Name, k)
+		}
+	}
+	return s.validateTemplates(c)
+}
+
+func (s *Suite) validateHTTP(c *Check) error {
+	h := c.HTTP
+	at := func(keys ...string) int { return lineOf(c.node, append([]string{"http"}, keys...)...) }
+	if (h.Service == "") == (len(h.Selector) == 0) {
+		return yamlpos.Errorf(s.Path, at(), "check %q: http needs exactly one of service or selector", c.Name)
+	}
+	if len(h.Selector) > 0 && h.Port == "" {
+		return yamlpos.Errorf(s.Path, at("selector"), "check %q: http.selector needs a port", c.Name)
+	}
+	if !strings.HasPrefix(h.Path, "/") {
+		return yamlpos.Errorf(s.Path, at("path"), "check %q: http.path must start with /", c.Name)
+	}
+	if h.Method != "" && !validMethod(h.Method) {
+		return yamlpos.Errorf(s.Path, at("method"), "check %q: unknown http.method %q", c.Name, h.Method)
+	}
+	if h.Status != 0 && (h.Status < 100 || h.Status > 599) {
+		return yamlpos.Errorf(s.Path, at("status"), "check %q: http.status %d is not an HTTP status", c.Name, h.Status)
+	}
+	js := yamlpos.Map(yamlpos.Map(c.node, "http"), "json")
+	for i := range h.JSON {
+		a := &h.JSON[i]
+		if js != nil && i < len(js.Content) {
+			a.Line = js.Content[i].Line
+		}
+		if a.Field == "" || (a.Equals == nil) == (a.Matches == "") {
+			return yamlpos.Errorf(s.Path, a.Line, "check %q: a json assertion needs a field and exactly one of equals or matches", c.Name)
+		}
+	}
+	return s.validateTemplates(c)
+}
+
+func validMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// lineOf is the line of the deepest key of keys found under n (n's own line
+// when none is found).
+func lineOf(n *yaml.Node, keys ...string) int {
+	if n == nil {
+		return 1
+	}
+	line := n.Line
+	for _, k := range keys {
+		if n == nil || n.Kind != yaml.MappingNode {
+			break
+		}
+		found := false
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == k {
+				line, n, found = n.Content[i].Line, n.Content[i+1], true
+				break
+			}
+		}
+		if !found {
+			break
+		}
+	}
+	return line
+}
