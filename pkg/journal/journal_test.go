@@ -77,12 +77,12 @@ evidence: [{pod: web-1, container: app, reason: CrashLoopBackOff}, {pod: web-2}]
 
 func TestRedact(t *testing.T) {
 	cases := map[string]string{
-		"password=hunter2 user=bob":                 "password=*** user=bob",
-		`{"db_password": "s3cr3t", "host": "db"}`:   `{"db_password": ***, "host": "db"}`,
-		"AUTH_TOKEN: abc.def":                       "AUTH_TOKEN: ***",
+		"password=hunter2 user=bob":                  "password=*** user=bob",
+		`{"db_password": "s3cr3t", "host": "db"}`:    `{"db_password": ***, "host": "db"}`,
+		"AUTH_TOKEN: abc.def":                        "AUTH_TOKEN: ***",
 		"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9": "Authorization: Bearer ***",
 		"dial postgres://app:pa55w0rd@db:5432/x":     "dial postgres://app:***@db:5432/x",
-		"connection refused":                        "connection refused",
+		"connection refused":                         "connection refused",
 	}
 	for in, want := range cases {
 		if got := Redact(in); got != want {
