@@ -10,6 +10,7 @@ import (
 	"helm.sh/helm/v3/pkg/storage/driver"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 )
 
@@ -45,34 +46,67 @@ func (s *Store) list(ctx context.Context, selector string) ([]Record, error) {
 	return recs, nil
 }
 
-// listMeta reads only the metadata of the storage objects matching
-// selector. Fake clientsets have no REST client: it then lists in full.
+// listMeta reads only the metadata of the storage objects matching selector.
 func (s *Store) listMeta(ctx context.Context, selector string) ([]Revision, error) {
-	rc := s.client.CoreV1().RESTClient()
-	if r, ok := rc.(*rest.RESTClient); ok && r == nil {
-		recs, err := s.list(ctx, selector)
-		revs := make([]Revision, 0, len(recs))
-		for _, r := range recs {
-			revs = append(revs, r.Revision)
-		}
-		return revs, err
-	}
-	body, err := rc.Get().Namespace(s.Namespace).Resource(s.resource).
-		Param("labelSelector", selector).SetHeader("Accept", metaAccept).DoRaw(ctx)
+	objs, err := ListMetadata(ctx, s.client, s.Namespace, s.resource, selector)
 	if err != nil {
-		return nil, APIError(err, "list", s.resource, s.Namespace)
-	}
-	var l metav1.PartialObjectMetadataList
-	if err := json.Unmarshal(body, &l); err != nil {
-		return nil, fmt.Errorf("list %s metadata: %w", s.resource, err)
+		return nil, err
 	}
 	var revs []Revision
-	for _, o := range l.Items {
+	for _, o := range objs {
 		if rev, ok := revisionOf(o.Name, o.Labels); ok {
 			revs = append(revs, rev)
 		}
 	}
 	return revs, nil
+}
+
+// ListMetadata lists the metadata only (names, labels, annotations; no data)
+// of the secrets or configmaps in namespace matching selector: one request
+// whose size does not grow with the objects' payloads. Fake clientsets have
+// no REST client: it then lists in full and keeps the metadata.
+func ListMetadata(ctx context.Context, c kubernetes.Interface, namespace, resource, selector string) ([]metav1.ObjectMeta, error) {
+	rc := c.CoreV1().RESTClient()
+	if r, ok := rc.(*rest.RESTClient); ok && r == nil {
+		return listFullMeta(ctx, c, namespace, resource, selector)
+	}
+	body, err := rc.Get().Namespace(namespace).Resource(resource).
+		Param("labelSelector", selector).SetHeader("Accept", metaAccept).DoRaw(ctx)
+	if err != nil {
+		return nil, APIError(err, "list", resource, namespace)
+	}
+	var l metav1.PartialObjectMetadataList
+	if err := json.Unmarshal(body, &l); err != nil {
+		return nil, fmt.Errorf("list %s metadata: %w", resource, err)
+	}
+	out := make([]metav1.ObjectMeta, 0, len(l.Items))
+	for _, o := range l.Items {
+		out = append(out, o.ObjectMeta)
+	}
+	return out, nil
+}
+
+func listFullMeta(ctx context.Context, c kubernetes.Interface, namespace, resource, selector string) ([]metav1.ObjectMeta, error) {
+	opts := metav1.ListOptions{LabelSelector: selector}
+	var out []metav1.ObjectMeta
+	if resource == "configmaps" {
+		l, err := c.CoreV1().ConfigMaps(namespace).List(ctx, opts)
+		if err != nil {
+			return nil, APIError(err, "list", resource, namespace)
+		}
+		for _, o := range l.Items {
+			out = append(out, o.ObjectMeta)
+		}
+		return out, nil
+	}
+	l, err := c.CoreV1().Secrets(namespace).List(ctx, opts)
+	if err != nil {
+		return nil, APIError(err, "list", resource, namespace)
+	}
+	for _, o := range l.Items {
+		out = append(out, o.ObjectMeta)
+	}
+	return out, nil
 }
 
 // getFromHelm reads through Helm's storage (memory and SQL drivers).

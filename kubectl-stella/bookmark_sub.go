@@ -1,0 +1,103 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stella-ops/stella-plugins/pkg/bookmark"
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/output"
+)
+
+func newBookmarkListCmd(r *root) *cobra.Command {
+	var o string
+	cmd := &cobra.Command{
+		Use:   "list [RELEASE]",
+		Short: "List the namespace's bookmarks, of RELEASE if given, oldest first",
+		Args:  maxArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			format, err := output.ParseFormat(o)
+			if err != nil {
+				return err
+			}
+			cfg, err := r.clients()
+			if err != nil {
+				return err
+			}
+			list, err := bookmark.NewList(cfg).Run(c.Context(), firstArg(args))
+			if err != nil {
+				return err
+			}
+			return bookmark.RenderList(r.out, format, list)
+		},
+	}
+	cmd.Flags().StringVarP(&o, "output", "o", "table", "output format: table|json|yaml")
+	return cmd
+}
+
+func newBookmarkShowCmd(r *root) *cobra.Command {
+	var f bookmarkFlags
+	cmd := &cobra.Command{
+		Use:   "show NAME",
+		Short: "Show one bookmark (values only with --show-values)",
+		Args:  bookmarkNameArg,
+		RunE: func(c *cobra.Command, args []string) error {
+			format, err := output.ParseFormat(f.output)
+			if err != nil {
+				return err
+			}
+			cfg, err := r.clients()
+			if err != nil {
+				return err
+			}
+			b, err := bookmark.NewShow(cfg).Run(c.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			return showBookmark(r, b, f, format)
+		},
+	}
+	cmd.Flags().BoolVar(&f.showValues, "show-values", false, "include the release's user values (they can hold credentials)")
+	cmd.Flags().StringVar(&f.outputFile, "output-file", "", "also write the bookmark to this local file (mode 0600)")
+	cmd.Flags().StringVarP(&f.output, "output", "o", "table", "output format: table|json|yaml")
+	return cmd
+}
+
+func newBookmarkDeleteCmd(r *root) *cobra.Command {
+	var o string
+	cmd := &cobra.Command{
+		Use:   "delete NAME",
+		Short: "Delete one bookmark",
+		Args:  bookmarkNameArg,
+		RunE: func(c *cobra.Command, args []string) error {
+			format, err := output.ParseFormat(o)
+			if err != nil {
+				return err
+			}
+			cfg, err := r.clients()
+			if err != nil {
+				return err
+			}
+			s, err := bookmark.NewDelete(cfg).Run(c.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			if format != output.Table {
+				return output.Structured(r.out, format, s)
+			}
+			_, err = fmt.Fprintf(r.out, "bookmark %q deleted (release %s revision %d)\n", s.Name, s.ReleaseName, s.Revision)
+			return err
+		},
+	}
+	cmd.Flags().StringVarP(&o, "output", "o", "table", "output format: table|json|yaml")
+	return cmd
+}
+
+// bookmarkNameArg requires exactly one NAME argument.
+func bookmarkNameArg(c *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		return exit.InvalidInput("%q needs exactly one bookmark NAME, received %d argument(s)", c.CommandPath(), len(args))
+	}
+	return nil
+}

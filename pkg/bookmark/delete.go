@@ -1,0 +1,67 @@
+package bookmark
+
+import (
+	"context"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/stella-ops/stella-plugins/pkg/helmx"
+	"github.com/stella-ops/stella-plugins/pkg/kube"
+)
+
+// Delete deletes one bookmark, refusing Secrets that are not bookmarks.
+type Delete struct{ cfg *kube.Config }
+
+// NewDelete returns a Delete on cfg.
+func NewDelete(cfg *kube.Config) *Delete { return &Delete{cfg: cfg} }
+
+// Run deletes bookmark name and returns what it deleted.
+func (d *Delete) Run(ctx context.Context, name string) (*Summary, error) {
+	b, meta, err := get(ctx, d.cfg, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := deleteSecret(ctx, d.cfg, name, &meta.UID); err != nil {
+		return nil, err
+	}
+	return &b.Summary, nil
+}
+
+// Prune applies --keep retention to one release's bookmarks.
+type Prune struct {
+	cfg  *kube.Config
+	Keep int
+}
+
+// NewPrune returns a Prune keeping the newest keep bookmarks.
+func NewPrune(cfg *kube.Config, keep int) *Prune { return &Prune{cfg: cfg, Keep: keep} }
+
+// Run deletes release rel's bookmarks beyond the newest Keep and names them.
+func (p *Prune) Run(ctx context.Context, rel string) ([]string, error) {
+	all, err := NewList(p.cfg).Run(ctx, rel)
+	if err != nil {
+		return nil, err
+	}
+	drop := Retention(all, p.Keep)
+	for i, name := range drop {
+		if err := deleteSecret(ctx, p.cfg, name, nil); err != nil {
+			return drop[:i], err
+		}
+	}
+	return drop, nil
+}
+
+func deleteSecret(ctx context.Context, cfg *kube.Config, name string, uid *types.UID) error {
+	opts := metav1.DeleteOptions{}
+	if uid != nil {
+		opts.Preconditions = &metav1.Preconditions{UID: uid}
+	}
+	err := cfg.Typed.CoreV1().Secrets(cfg.Namespace).Delete(ctx, name, opts)
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("delete bookmark %s: %w", name, helmx.APIError(err, "delete", "secrets", cfg.Namespace))
+	}
+	return nil
+}

@@ -1,0 +1,127 @@
+package bookmark
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/stella-ops/stella-plugins/pkg/output"
+)
+
+// Render writes one bookmark. Values appear only when b.Values is set
+// (Show.ShowValues); the rendered manifest never does.
+func Render(w io.Writer, f output.Format, b *Bookmark) error {
+	if f != output.Table {
+		return output.Structured(w, f, b)
+	}
+	t := output.NewTable(w)
+	for _, kv := range [][2]string{
+		{"NAME:", b.Name}, {"NAMESPACE:", b.Namespace}, {"RELEASE:", b.ReleaseName},
+		{"REVISION:", fmt.Sprint(b.Revision)}, {"STATUS:", b.Status},
+		{"CHART:", b.Chart + "-" + b.ChartVersion}, {"APP VERSION:", b.AppVersion},
+		{"DEPLOYED:", stamp(b.DeployedAt)}, {"CREATED:", stamp(b.CreatedAt)},
+		{"BY:", b.Who.User + " (" + b.Who.Source + ")"}, {"GIT:", gitLine(b)},
+		{"NOTE:", b.Note}, {"STORED RELEASE:", fmt.Sprintf("%d bytes, sha256 %s", b.ReleaseBytes, b.ReleaseSHA256)},
+	} {
+		output.Row(t, kv[0], kv[1])
+	}
+	if err := t.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	t = output.NewTable(w)
+	output.Row(t, "POD", "CONTAINER", "IMAGE", "DIGEST", "READY")
+	for _, p := range b.Pods {
+		for _, c := range p.Containers {
+			name := c.Name
+			if c.Init {
+				name += " (init)"
+			}
+			output.Row(t, p.Name, name, c.Image, orDash(c.Digest), fmt.Sprint(c.Ready))
+		}
+	}
+	if err := t.Flush(); err != nil {
+		return err
+	}
+	if b.Values != nil {
+		fmt.Fprintln(w, "\nVALUES:")
+		return output.Structured(w, output.YAML, b.Values)
+	}
+	return nil
+}
+
+// RenderList writes bookmark summaries.
+func RenderList(w io.Writer, f output.Format, s []Summary) error {
+	if f != output.Table {
+		return output.Structured(w, f, s)
+	}
+	if len(s) == 0 {
+		_, err := fmt.Fprintln(w, "No bookmarks.")
+		return err
+	}
+	t := output.NewTable(w)
+	output.Row(t, "NAME", "RELEASE", "REVISION", "STATUS", "CHART", "CREATED", "BY", "NOTE")
+	for _, b := range s {
+		output.Row(t, b.Name, b.ReleaseName, fmt.Sprint(b.Revision), b.Status, b.Chart+"-"+b.ChartVersion,
+			stamp(b.CreatedAt), b.CreatedBy, b.Note)
+	}
+	return t.Flush()
+}
+
+// WriteFile writes b to path (YAML for .yaml/.yml, else JSON) with mode
+// 0600, through a temporary file renamed into place.
+func WriteFile(path string, b *Bookmark) error {
+	f := output.JSON
+	if ext := strings.ToLower(filepath.Ext(path)); ext == ".yaml" || ext == ".yml" {
+		f = output.YAML
+	}
+	var buf bytes.Buffer
+	if err := output.Structured(&buf, f, b); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".bookmark-*")
+	if err != nil {
+		return fmt.Errorf("flag --output-file: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("flag --output-file: %w", err)
+	}
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		return fmt.Errorf("flag --output-file: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("flag --output-file: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("flag --output-file: %w", err)
+	}
+	return nil
+}
+
+func gitLine(b *Bookmark) string {
+	if b.Git.SHA == "" {
+		return b.Git.Note
+	}
+	return b.Git.Describe + " (" + b.Git.SHA + ")"
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
