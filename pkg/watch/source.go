@@ -1,0 +1,122 @@
+package watch
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+
+	"github.com/stella-ops/stella-plugins/pkg/health"
+)
+
+// Source is an informer-backed view of the workloads and pods of one
+// namespace ("" = all namespaces).
+type Source struct {
+	factory informers.SharedInformerFactory
+	changed chan struct{}
+	errOnce sync.Once
+	errs    chan error
+	cancel  context.CancelFunc
+}
+
+// Start starts informers for pods, deployments, statefulsets, daemonsets
+// and jobs and waits until their caches are synced. A LIST or WATCH that is
+// refused (forbidden, unauthorized) ends it with that error instead of
+// retrying forever.
+func Start(ctx context.Context, client kubernetes.Interface, namespace string) (*Source, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	s := &Source{changed: make(chan struct{}, 1), errs: make(chan error, 1), cancel: cancel}
+	s.factory = informers.NewSharedInformerFactoryWithOptions(client, 0,
+		informers.WithNamespace(namespace), informers.WithTransform(stripManagedFields))
+	handler := cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(any) { s.notify() },
+		UpdateFunc: func(any, any) { s.notify() },
+		DeleteFunc: func(any) { s.notify() },
+	}
+	for _, inf := range s.informers() {
+		if _, err := inf.AddEventHandler(handler); err != nil {
+			cancel()
+			return nil, fmt.Errorf("watch: %w", err)
+		}
+		if err := inf.SetWatchErrorHandlerWithContext(s.onError); err != nil {
+			cancel()
+			return nil, fmt.Errorf("watch: %w", err)
+		}
+	}
+	s.factory.Start(ctx.Done())
+	synced := make(chan struct{})
+	go func() { s.factory.WaitForCacheSync(ctx.Done()); close(synced) }()
+	select {
+	case <-synced:
+	case err := <-s.errs:
+		s.Stop()
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Stop ends the informers and waits for their goroutines.
+func (s *Source) Stop() {
+	s.cancel()
+	s.factory.Shutdown()
+}
+
+// Changed receives a value after the cached state changed.
+func (s *Source) Changed() <-chan struct{} { return s.changed }
+
+// Err receives a fatal watch error (access refused while watching).
+func (s *Source) Err() <-chan error { return s.errs }
+
+// Objects returns the current cached state.
+func (s *Source) Objects() health.Objects {
+	var o health.Objects
+	all := labels.Everything()
+	o.Pods, _ = s.factory.Core().V1().Pods().Lister().List(all)
+	o.Deployments, _ = s.factory.Apps().V1().Deployments().Lister().List(all)
+	o.StatefulSets, _ = s.factory.Apps().V1().StatefulSets().Lister().List(all)
+	o.DaemonSets, _ = s.factory.Apps().V1().DaemonSets().Lister().List(all)
+	o.Jobs, _ = s.factory.Batch().V1().Jobs().Lister().List(all)
+	return o
+}
+
+func (s *Source) informers() []cache.SharedIndexInformer {
+	return []cache.SharedIndexInformer{
+		s.factory.Core().V1().Pods().Informer(),
+		s.factory.Apps().V1().Deployments().Informer(),
+		s.factory.Apps().V1().StatefulSets().Informer(),
+		s.factory.Apps().V1().DaemonSets().Informer(),
+		s.factory.Batch().V1().Jobs().Informer(),
+	}
+}
+
+func (s *Source) notify() {
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
+}
+
+// onError turns refused access into a fatal error; anything else (a dropped
+// connection, an expired resourceVersion) the reflector retries itself.
+func (s *Source) onError(_ context.Context, r *cache.Reflector, err error) {
+	if apierrors.IsForbidden(err) || apierrors.IsUnauthorized(err) {
+		s.errOnce.Do(func() { s.errs <- fmt.Errorf("watch %s: %w", r.TypeDescription(), err) })
+	}
+}
+
+func stripManagedFields(obj any) (any, error) {
+	if a, err := meta.Accessor(obj); err == nil {
+		a.SetManagedFields(nil)
+	}
+	return obj, nil
+}
