@@ -7,7 +7,7 @@ $bin = Join-Path $dir "bin\helm-stella.exe"
 if (Test-Path $bin) { Write-Host "stella plugin: using $bin"; exit 0 }
 $version = (Select-String -Path (Join-Path $dir "plugin.yaml") -Pattern '^version:\s*"?([^"]+)"?').Matches[0].Groups[1].Value
 $arch = if ($env:PROCESSOR_ARCHITECTURE -eq "ARM64") { "arm64" } else { "amd64" }
-$archive = "helm-stella_v${version}_windows_${arch}.tgz"
+$archive = "stella-${version}-windows-${arch}.tgz"
 $tmp = New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid()))
 try {
   if ($env:HELM_STELLA_BIN_TGZ) { $tgz = $env:HELM_STELLA_BIN_TGZ } else {

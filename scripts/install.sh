@@ -26,7 +26,7 @@ case "$(uname -m)" in
   aarch64|arm64) arch=arm64 ;;
   *) say "unsupported architecture $(uname -m)"; exit 1 ;;
 esac
-archive="helm-stella_v${version}_${os}_${arch}.tgz"
+archive="stella-${version}-${os}-${arch}.tgz"
 
 from_tgz() { # extract stella/bin/helm-stella from a plugin tarball
   tmp=$(mktemp -d)

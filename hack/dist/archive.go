@@ -39,7 +39,9 @@ func (p *packager) kubectlArchive(build, goos, arch, ext string) (krewPlatform, 
 	return krewPlatform{OS: goos, Arch: arch, Archive: name, SHA256: sum, Ext: ext}, err
 }
 
-// helmArchive is a complete plugin dir under stella/: Helm 3 installs it by
+// helmArchive is a complete plugin dir under stella/, named stella-<version>-…
+// because Helm derives the plugin dir name from the archive name (up to the
+// "-<digit>" of the version). Helm 3 installs it by
 // URL, Helm 4 from a local path, and install.sh finds the binary in place.
 func (p *packager) helmArchive(build, goos, arch, ext string) error {
 	files := []entry{
@@ -51,7 +53,7 @@ func (p *packager) helmArchive(build, goos, arch, ext string) error {
 		{"stella/LICENSE", "LICENSE", 0o644},
 		{"stella/README.md", "README.md", 0o644},
 	}
-	_, err := p.write(fmt.Sprintf("helm-stella_v%s_%s_%s.tgz", p.version, goos, arch), files, false)
+	_, err := p.write(fmt.Sprintf("stella-%s-%s-%s.tgz", p.version, goos, arch), files, false)
 	return err
 }
 
