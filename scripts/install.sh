@@ -28,10 +28,13 @@ case "$(uname -m)" in
 esac
 archive="stella-${version}-${os}-${arch}.tgz"
 
-from_tgz() { # extract stella/bin/helm-stella from a plugin tarball
+from_tgz() { # take bin/helm-stella from a plugin tarball (nested stella/ or flat layout)
   tmp=$(mktemp -d)
-  tar -xzf "$1" -C "$tmp" && [ -x "$tmp/stella/bin/helm-stella" ] || { rm -rf "$tmp"; return 1; }
-  mkdir -p "$dir/bin" && mv "$tmp/stella/bin/helm-stella" "$bin" && rm -rf "$tmp"
+  tar -xzf "$1" -C "$tmp" 2>/dev/null || { rm -rf "$tmp"; return 1; }
+  for b in "$tmp/stella/bin/helm-stella" "$tmp/bin/helm-stella"; do
+    if [ -x "$b" ]; then mkdir -p "$dir/bin" && mv "$b" "$bin" && rm -rf "$tmp" && return 0; fi
+  done
+  rm -rf "$tmp"; return 1
 }
 
 if [ -n "${HELM_STELLA_BIN_TGZ:-}" ]; then
@@ -50,7 +53,7 @@ rm -rf "$tmp"
 if command -v go >/dev/null 2>&1 && [ -f "$dir/go.mod" ]; then
   say "no release archive reachable for v$version $os/$arch; building from source with $(go version)"
   commit=$(git -C "$dir" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-  (cd "$dir" && go build -trimpath -ldflags "-s -w -X github.com/stella-ops/stella-plugins/pkg/version.Version=$version -X github.com/stella-ops/stella-plugins/pkg/version.Commit=$commit" -o "$bin" ./helm-stella) &&
+  (cd "$dir" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/stella-ops/stella-plugins/pkg/version.Version=$version -X github.com/stella-ops/stella-plugins/pkg/version.Commit=$commit" -o "$bin" ./helm-stella) &&
     { say "built $bin"; exit 0; }
 fi
 say "could not install helm-stella v$version for $os/$arch: no binary in the plugin dir, HELM_STELLA_BIN_TGZ unset, $base/$archive not reachable, and no Go toolchain with the plugin's source"

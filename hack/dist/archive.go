@@ -39,21 +39,32 @@ func (p *packager) kubectlArchive(build, goos, arch, ext string) (krewPlatform, 
 	return krewPlatform{OS: goos, Arch: arch, Archive: name, SHA256: sum, Ext: ext}, err
 }
 
-// helmArchive is a complete plugin dir under stella/, named stella-<version>-…
-// because Helm derives the plugin dir name from the archive name (up to the
-// "-<digit>" of the version). Helm 3 installs it by
-// URL, Helm 4 from a local path, and install.sh finds the binary in place.
+// helmArchive writes the Helm plugin tarballs, each a complete plugin dir.
+// Helm derives the plugin dir name from the archive name (up to the
+// "-<digit>" of the version), so both are named stella-<version>-…:
+//   - stella-<v>-<os>-<arch>.tgz holds one top folder stella/ (what Helm 4
+//     installs from a local path, and what install.sh downloads);
+//   - stella-<v>-<os>-<arch>-flat.tgz holds the plugin at its root (what
+//     Helm 3 installs from a URL: it looks for plugin.yaml at the root).
 func (p *packager) helmArchive(build, goos, arch, ext string) error {
 	files := []entry{
-		{"stella/plugin.yaml", "plugin.yaml", 0o644},
-		{"stella/plugin.complete", "plugin.complete", 0o755},
-		{"stella/bin/helm-stella" + ext, filepath.Join(build, "helm-stella"+ext), 0o755},
-		{"stella/scripts/install.sh", "scripts/install.sh", 0o755},
-		{"stella/scripts/install.ps1", "scripts/install.ps1", 0o644},
-		{"stella/LICENSE", "LICENSE", 0o644},
-		{"stella/README.md", "README.md", 0o644},
+		{"plugin.yaml", "plugin.yaml", 0o644},
+		{"plugin.complete", "plugin.complete", 0o755},
+		{"bin/helm-stella" + ext, filepath.Join(build, "helm-stella"+ext), 0o755},
+		{"scripts/install.sh", "scripts/install.sh", 0o755},
+		{"scripts/install.ps1", "scripts/install.ps1", 0o644},
+		{"LICENSE", "LICENSE", 0o644},
+		{"README.md", "README.md", 0o644},
 	}
-	_, err := p.write(fmt.Sprintf("stella-%s-%s-%s.tgz", p.version, goos, arch), files, false)
+	base := fmt.Sprintf("stella-%s-%s-%s", p.version, goos, arch)
+	if _, err := p.write(base+"-flat.tgz", append([]entry(nil), files...), false); err != nil {
+		return err
+	}
+	nested := make([]entry, len(files))
+	for i, f := range files {
+		nested[i] = entry{"stella/" + f.name, f.src, f.mode}
+	}
+	_, err := p.write(base+".tgz", nested, false)
 	return err
 }
 

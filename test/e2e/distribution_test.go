@@ -65,29 +65,57 @@ func TestDistribution(t *testing.T) {
 	h := harness.New(t)
 	version := pluginVersion(h)
 	clone := distOnce(h)
-	tgz := filepath.Join(clone, "dist", "stella-"+version+"-linux-amd64.tgz")
-	for _, helm := range []struct{ name, bin string }{{"helm3", h.Helm3()}, {"helm4", h.Helm4()}} {
-		t.Run(helm.name+"/repo-dir", func(t *testing.T) { helmPluginLifecycle(h, t, helm.bin, version, h.Env.Repo) })
-	}
+	dist := filepath.Join(clone, "dist")
+	mirror := serveDir(t, dist)         // stands in for the release downloads
+	nowhere := serveDir(t, t.TempDir()) // a download URL that answers 404
+	tgz := filepath.Join(dist, "stella-"+version+"-linux-amd64.tgz")
+	t.Run("helm3/git-checkout+download", func(t *testing.T) {
+		env := []string{"HELM_STELLA_DOWNLOAD_URL=" + mirror}
+		helmPlugin(h, t, h.Helm3(), version, gitCheckout(t, clone), env, true)
+	})
+	t.Run("helm4/git-checkout+HELM_STELLA_BIN_TGZ", func(t *testing.T) {
+		env := []string{"HELM_STELLA_BIN_TGZ=" + tgz, "HELM_STELLA_DOWNLOAD_URL=" + nowhere}
+		helmPlugin(h, t, h.Helm4(), version, gitCheckout(t, clone), env, true)
+	})
+	t.Run("helm3/git-checkout+build-from-source", func(t *testing.T) {
+		env := []string{"HELM_STELLA_DOWNLOAD_URL=" + nowhere}
+		helmPlugin(h, t, h.Helm3(), version, gitCheckout(t, clone), env, false)
+	})
 	t.Run("helm3/tarball-url", func(t *testing.T) {
-		url := serveFile(t, tgz)
-		helmPluginLifecycle(h, t, h.Helm3(), version, url)
+		helmPlugin(h, t, h.Helm3(), version, mirror+"/stella-"+version+"-linux-amd64-flat.tgz", nil, false)
 	})
 	t.Run("helm4/tarball-local", func(t *testing.T) {
-		helmPluginLifecycle(h, t, h.Helm4(), version, tgz, "--verify=false")
+		helmPlugin(h, t, h.Helm4(), version, tgz, nil, false, "--verify=false")
+	})
+	t.Run("helm3/no-source-works", func(t *testing.T) {
+		env := append(helmEnv(t), "HELM_STELLA_DOWNLOAD_URL="+nowhere, "PATH=/usr/bin:/bin")
+		r := h.RunEnv(env, h.Helm3(), "plugin", "install", gitCheckout(t, clone))
+		if r.Code == 0 || !strings.Contains(r.Stdout+r.Stderr, "could not install helm-stella v"+version) {
+			t.Fatalf("install with no way to get a binary: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+		}
 	})
 	t.Run("krew", func(t *testing.T) { krewInstall(h, t, clone, version) })
 }
 
-// helmPluginLifecycle installs the plugin from source, runs it through helm,
-// updates and uninstalls it.
-func helmPluginLifecycle(h *harness.T, t *testing.T, helm, version, source string, extra ...string) {
-	env := helmEnv(t)
+// gitCheckout is a fresh git checkout of the release clone (its origin).
+func gitCheckout(t *testing.T, origin string) string {
+	dir := filepath.Join(t.TempDir(), "stella")
+	if out, err := exec.Command("git", "clone", "-q", origin, dir).CombinedOutput(); err != nil {
+		t.Fatalf("git clone: %v %s", err, out)
+	}
+	return dir
+}
+
+// helmPlugin installs the plugin from source through a real helm CLI, runs
+// it through helm, optionally updates it (VCS installs), and uninstalls it.
+func helmPlugin(h *harness.T, t *testing.T, helm, version, source string, extraEnv []string, update bool, flags ...string) {
+	env := append(helmEnv(t), extraEnv...)
 	run := func(args ...string) harness.Result { return h.RunEnv(env, helm, args...) }
-	r := run(append([]string{"plugin", "install", source}, extra...)...)
+	r := run(append([]string{"plugin", "install", source}, flags...)...)
 	if r.Code != 0 {
 		t.Fatalf("plugin install %s: exit %d\n%s%s", source, r.Code, r.Stdout, r.Stderr)
 	}
+	t.Logf("install: %s", strings.TrimSpace(r.Stdout+r.Stderr))
 	if r = run("plugin", "list"); !strings.Contains(r.Stdout, "stella") || !strings.Contains(r.Stdout, version) {
 		t.Fatalf("plugin list: %s", r.Stdout)
 	}
@@ -101,10 +129,9 @@ func helmPluginLifecycle(h *harness.T, t *testing.T, helm, version, source strin
 	if r = run("stella", "align", "--channel", "nope", "--config", h.Example("deploy/channels.yaml")); r.Code != 4 {
 		t.Fatalf("unknown channel through helm: exit %d, want 4 (%s)", r.Code, r.Stderr)
 	}
-	if r = run("plugin", "update", "stella"); r.Code != 0 {
-		t.Logf("plugin update stella: exit %d: %s%s", r.Code, r.Stdout, r.Stderr)
-		if !strings.HasPrefix(source, "http") {
-			t.Fatalf("plugin update of a local install failed")
+	if update {
+		if r = run("plugin", "update", "stella"); r.Code != 0 {
+			t.Fatalf("plugin update stella: exit %d: %s%s", r.Code, r.Stdout, r.Stderr)
 		}
 	}
 	if r = run("plugin", "uninstall", "stella"); r.Code != 0 {
@@ -115,19 +142,20 @@ func helmPluginLifecycle(h *harness.T, t *testing.T, helm, version, source strin
 	}
 }
 
-// serveFile serves one file on 127.0.0.1 for the test's lifetime.
-func serveFile(t *testing.T, path string) string {
+// serveDir serves a directory on 127.0.0.1 for the test's lifetime.
+func serveDir(t *testing.T, dir string) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	files := http.FileServer(http.Dir(dir))
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/gzip") // Helm 3 detects archives by media type
-		http.ServeFile(w, r, path)
+		files.ServeHTTP(w, r)
 	})}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	return "http://" + ln.Addr().String() + "/" + filepath.Base(path)
+	return "http://" + ln.Addr().String()
 }
 
 func krewInstall(h *harness.T, t *testing.T, clone, version string) {
