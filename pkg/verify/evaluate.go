@@ -1,0 +1,219 @@
+package verify
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/stella-ops/stella-plugins/pkg/health"
+)
+
+// Helm's ownership annotations on every object of a release.
+const (
+	AnnotationReleaseName      = "meta.helm.sh/release-name"
+	AnnotationReleaseNamespace = "meta.helm.sh/release-namespace"
+)
+
+// Selection says which workloads belong to the check.
+type Selection struct {
+	Release  string          // Helm release name; "" = not by release
+	Selector labels.Selector // nil = not by label
+}
+
+// matches reports whether a top-level object belongs to the selection.
+func (s Selection) matches(m metav1.Object) bool {
+	if s.Release != "" {
+		a := m.GetAnnotations()
+		if a[AnnotationReleaseName] != s.Release {
+			return false
+		}
+		if ns, ok := a[AnnotationReleaseNamespace]; ok && ns != m.GetNamespace() {
+			return false
+		}
+	}
+	if s.Selector != nil && !s.Selector.Matches(labels.Set(m.GetLabels())) {
+		return false
+	}
+	return s.Release != "" || s.Selector != nil || metav1.GetControllerOf(m) == nil
+}
+
+// Evaluation is the state verify keeps between evaluations of a wait.
+type Evaluation struct {
+	Selection Selection
+	Pins      health.Pins
+	// Baseline holds each container's restart count when first seen; Observe
+	// fills it, Restarts compares against it.
+	Baseline map[string]int32
+}
+
+// Observe records the restart count of containers seen for the first time.
+func (e *Evaluation) Observe(pods []*corev1.Pod) {
+	if e.Baseline == nil {
+		e.Baseline = map[string]int32{}
+	}
+	for _, p := range pods {
+		for _, cs := range p.Status.ContainerStatuses {
+			if _, ok := e.Baseline[health.RestartKey(p, cs.Name)]; !ok {
+				e.Baseline[health.RestartKey(p, cs.Name)] = cs.RestartCount
+			}
+		}
+	}
+}
+
+// Evaluate computes every selected workload's verdict from objs at now,
+// sorted by namespace, kind and name. It is pure apart from e's baseline.
+func (e *Evaluation) Evaluate(objs health.Objects, now time.Time) ([]Workload, error) {
+	e.Observe(objs.Pods)
+	idx := indexPods(objs.Pods)
+	var out []Workload
+	add := func(obj runtime.Object, m metav1.Object, key string) error {
+		if !e.Selection.matches(m) {
+			return nil
+		}
+		w, err := e.workload(obj, m, idx[key])
+		if err != nil {
+			return err
+		}
+		out = append(out, w)
+		return nil
+	}
+	var err error
+	for _, d := range objs.Deployments {
+		err = firstErr(err, add(d, d, ownerKey(d.Namespace, "Deployment", d.Name)))
+	}
+	for _, s := range objs.StatefulSets {
+		err = firstErr(err, add(s, s, ownerKey(s.Namespace, "", string(s.UID))))
+	}
+	for _, d := range objs.DaemonSets {
+		err = firstErr(err, add(d, d, ownerKey(d.Namespace, "", string(d.UID))))
+	}
+	for _, j := range objs.Jobs {
+		err = firstErr(err, add(j, j, ownerKey(j.Namespace, "", string(j.UID))))
+	}
+	for _, p := range idx[bare] {
+		err = firstErr(err, add(p, p, ownerKey(p.Namespace, "Pod", p.Name)))
+	}
+	sortWorkloads(out)
+	for i := range out {
+		out[i].judge(now)
+	}
+	return out, err
+}
+
+func (e *Evaluation) workload(obj runtime.Object, m metav1.Object, pods []*corev1.Pod) (Workload, error) {
+	st, err := health.WorkloadStatus(obj)
+	if err != nil {
+		return Workload{}, err
+	}
+	w := Workload{Namespace: m.GetNamespace(), Name: m.GetName(), Status: st}
+	w.Kind = kindName(obj)
+	if w.Kind == "Pod" {
+		pods = []*corev1.Pod{obj.(*corev1.Pod)}
+	}
+	w.pods = pods
+	for _, p := range pods {
+		if p.DeletionTimestamp == nil {
+			w.Pods++
+		}
+		w.Findings = append(w.Findings, health.Restarts(p, e.Baseline)...)
+		w.Findings = append(w.Findings, health.Digests(p, e.Pins)...)
+	}
+	return w, nil
+}
+
+// judge adds the pod-level findings and folds them into the workload state.
+func (w *Workload) judge(now time.Time) {
+	for _, p := range w.pods {
+		w.Findings = append(w.Findings, health.Pod(p, now)...)
+	}
+	w.pods = nil
+	if w.State == health.Healthy && w.Kind != "Pod" {
+		// a healthy workload's pods only count for certain failures
+		// (restarts, digests); a not-ready surplus pod is kstatus' call.
+		w.Findings = certainOnly(w.Findings)
+	}
+	sort.SliceStable(w.Findings, func(i, j int) bool {
+		a, b := w.Findings[i], w.Findings[j]
+		if a.Pod != b.Pod {
+			return a.Pod < b.Pod
+		}
+		return a.Container < b.Container
+	})
+	reason := ""
+	for _, f := range w.Findings {
+		w.State = health.Worse(w.State, f.State())
+		if reason == "" && f.Certain {
+			reason = f.Reason
+		}
+	}
+	if reason == "" && len(w.Findings) > 0 && w.Reason == "" {
+		reason = w.Findings[0].Reason
+	}
+	if reason != "" {
+		w.Reason = reason
+	}
+}
+
+func certainOnly(fs []health.Finding) []health.Finding {
+	var out []health.Finding
+	for _, f := range fs {
+		if f.Certain {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+const bare = "\x00bare"
+
+// indexPods groups pods by their workload: Deployment pods by the
+// ReplicaSet's name minus its pod-template-hash, other controlled pods by
+// the controller's UID; pods without a controller are listed under bare.
+func indexPods(pods []*corev1.Pod) map[string][]*corev1.Pod {
+	idx := map[string][]*corev1.Pod{}
+	for _, p := range pods {
+		c := metav1.GetControllerOf(p)
+		switch {
+		case c == nil:
+			idx[bare] = append(idx[bare], p)
+		case c.Kind == "ReplicaSet":
+			name := strings.TrimSuffix(c.Name, "-"+p.Labels["pod-template-hash"])
+			idx[ownerKey(p.Namespace, "Deployment", name)] = append(idx[ownerKey(p.Namespace, "Deployment", name)], p)
+		default:
+			idx[ownerKey(p.Namespace, "", string(c.UID))] = append(idx[ownerKey(p.Namespace, "", string(c.UID))], p)
+		}
+	}
+	return idx
+}
+
+func ownerKey(ns, kind, name string) string { return ns + "/" + kind + "/" + name }
+
+func sortWorkloads(ws []Workload) {
+	sort.Slice(ws, func(i, j int) bool {
+		a, b := ws[i], ws[j]
+		if a.Namespace != b.Namespace {
+			return a.Namespace < b.Namespace
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Name < b.Name
+	})
+}
+
+func kindName(obj runtime.Object) string {
+	return strings.TrimPrefix(fmt.Sprintf("%T", obj), "*v1.")
+}
+
+func firstErr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,165 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/stella-ops/stella-plugins/pkg/health"
+)
+
+// list reads the namespace's state with five LISTs, no per-object GETs.
+func list(ctx context.Context, c kubernetes.Interface, ns string) (health.Objects, error) {
+	var o health.Objects
+	opts := metav1.ListOptions{}
+	pods, err := c.CoreV1().Pods(ns).List(ctx, opts)
+	if err != nil {
+		return o, apiError(err, "list", "pods", ns)
+	}
+	for i := range pods.Items {
+		o.Pods = append(o.Pods, &pods.Items[i])
+	}
+	deps, err := c.AppsV1().Deployments(ns).List(ctx, opts)
+	if err != nil {
+		return o, apiError(err, "list", "deployments.apps", ns)
+	}
+	for i := range deps.Items {
+		o.Deployments = append(o.Deployments, &deps.Items[i])
+	}
+	sts, err := c.AppsV1().StatefulSets(ns).List(ctx, opts)
+	if err != nil {
+		return o, apiError(err, "list", "statefulsets.apps", ns)
+	}
+	for i := range sts.Items {
+		o.StatefulSets = append(o.StatefulSets, &sts.Items[i])
+	}
+	dss, err := c.AppsV1().DaemonSets(ns).List(ctx, opts)
+	if err != nil {
+		return o, apiError(err, "list", "daemonsets.apps", ns)
+	}
+	for i := range dss.Items {
+		o.DaemonSets = append(o.DaemonSets, &dss.Items[i])
+	}
+	jobs, err := c.BatchV1().Jobs(ns).List(ctx, opts)
+	if err != nil {
+		return o, apiError(err, "list", "jobs.batch", ns)
+	}
+	for i := range jobs.Items {
+		o.Jobs = append(o.Jobs, &jobs.Items[i])
+	}
+	return o, nil
+}
+
+// maxEvents is how many of the last events are kept per object.
+const maxEvents = 5
+
+// events attaches the last events of every unhealthy workload and of its
+// pods with findings: one LIST of events per namespace involved.
+func events(ctx context.Context, c kubernetes.Interface, ws []Workload) error {
+	byNS := map[string]bool{}
+	for _, w := range ws {
+		if len(w.Findings) > 0 || w.State != health.Healthy {
+			byNS[w.Namespace] = true
+		}
+	}
+	for ns := range byNS {
+		list, err := c.CoreV1().Events(ns).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return apiError(err, "list", "events", ns)
+		}
+		idx := indexEvents(list.Items)
+		for i := range ws {
+			w := &ws[i]
+			if w.Namespace != ns {
+				continue
+			}
+			w.Events = idx[eventKey(ns, w.Kind, w.Name)]
+			for j := range w.Findings {
+				w.Findings[j].Events = idx[eventKey(ns, "Pod", w.Findings[j].Pod)]
+			}
+		}
+	}
+	return nil
+}
+
+func eventKey(ns, kind, name string) string { return ns + "/" + kind + "/" + name }
+
+// indexEvents keeps the last maxEvents events of each object, oldest first,
+// as "TIME TYPE REASON: MESSAGE (xN)".
+func indexEvents(items []corev1.Event) map[string][]string {
+	sort.SliceStable(items, func(i, j int) bool { return eventTime(items[i]).Before(eventTime(items[j])) })
+	idx := map[string][]string{}
+	for _, e := range items {
+		k := eventKey(e.Namespace, e.InvolvedObject.Kind, e.InvolvedObject.Name)
+		line := fmt.Sprintf("%s %s %s: %s", eventTime(e).UTC().Format(time.RFC3339), e.Type, e.Reason, strings.TrimSpace(e.Message))
+		if e.Count > 1 {
+			line += fmt.Sprintf(" (x%d)", e.Count)
+		}
+		idx[k] = append(idx[k], line)
+		if len(idx[k]) > maxEvents {
+			idx[k] = idx[k][1:]
+		}
+	}
+	return idx
+}
+
+func eventTime(e corev1.Event) time.Time {
+	switch {
+	case !e.LastTimestamp.IsZero():
+		return e.LastTimestamp.Time
+	case !e.EventTime.IsZero():
+		return e.EventTime.Time
+	}
+	return e.CreationTimestamp.Time
+}
+
+// maxLogContainers bounds the log reads of one run.
+const maxLogContainers = 10
+
+// logs attaches the last tail lines of every container with a finding (its
+// previous instance when it is restarting); a read that fails is noted in
+// place of the lines.
+func logs(ctx context.Context, c kubernetes.Interface, ws []Workload, tail int64) {
+	done := map[string][]string{}
+	for i := range ws {
+		for j := range ws[i].Findings {
+			f := &ws[i].Findings[j]
+			if f.Container == "" || f.Reason == "DigestMismatch" {
+				continue
+			}
+			key := ws[i].Namespace + "/" + f.Pod + "/" + f.Container
+			if got, ok := done[key]; ok {
+				f.Logs = got
+				continue
+			}
+			if len(done) >= maxLogContainers {
+				continue
+			}
+			f.Logs = readLogs(ctx, c, ws[i].Namespace, *f, tail)
+			done[key] = f.Logs
+		}
+	}
+}
+
+func readLogs(ctx context.Context, c kubernetes.Interface, ns string, f health.Finding, tail int64) []string {
+	opts := &corev1.PodLogOptions{Container: f.Container, TailLines: &tail, Previous: f.Restarts > 0}
+	b, err := c.CoreV1().Pods(ns).GetLogs(f.Pod, opts).DoRaw(ctx)
+	if err != nil && opts.Previous {
+		opts.Previous = false
+		b, err = c.CoreV1().Pods(ns).GetLogs(f.Pod, opts).DoRaw(ctx)
+	}
+	if err != nil {
+		return []string{"(logs unavailable: " + apiError(err, "get", "pods/log", ns).Error() + ")"}
+	}
+	s := strings.TrimRight(string(b), "\n")
+	if s == "" {
+		return []string{"(no log lines)"}
+	}
+	return strings.Split(s, "\n")
+}

@@ -1,0 +1,108 @@
+package verify
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/stella-ops/stella-plugins/pkg/health"
+)
+
+// Verdict is the outcome of a check.
+type Verdict string
+
+// The verdicts; each maps to one exit code (0, 2, 3).
+const (
+	Healthy   Verdict = "healthy"
+	Unhealthy Verdict = "unhealthy"
+	TimedOut  Verdict = "timeout"
+)
+
+// Result is the evidence of one verify-pods run.
+type Result struct {
+	Release       string       `json:"release,omitempty"`
+	Namespace     string       `json:"namespace,omitempty"` // empty with AllNamespaces
+	AllNamespaces bool         `json:"allNamespaces,omitempty"`
+	Selector      string       `json:"selector,omitempty"`
+	Verdict       Verdict      `json:"verdict"`
+	State         health.State `json:"state"`
+	Message       string       `json:"message"`
+	Wait          bool         `json:"wait"`
+	Timeout       string       `json:"timeout,omitempty"`
+	StableFor     string       `json:"stableFor,omitempty"`
+	Started       time.Time    `json:"started"`
+	Elapsed       string       `json:"elapsed"`
+	DigestSource  string       `json:"digestSource,omitempty"` // manifest path, channel or "flags"
+	Pins          health.Pins  `json:"pins,omitempty"`
+	Workloads     []Workload   `json:"workloads"`
+}
+
+// Workload is one workload's verdict with its pods' findings.
+type Workload struct {
+	Namespace string `json:"namespace"`
+	Kind      string `json:"kind"`
+	Name      string `json:"name"`
+	health.Status
+	Pods     int              `json:"pods"`
+	Findings []health.Finding `json:"findings,omitempty"`
+	Events   []string         `json:"events,omitempty"` // the workload's own last events
+
+	pods []*corev1.Pod // during evaluation only
+}
+
+// Healthy reports whether the verdict is healthy.
+func (r *Result) Healthy() bool { return r.Verdict == Healthy }
+
+// Unhealthy lists the workloads that are not healthy.
+func (r *Result) Unhealthy() []Workload {
+	var out []Workload
+	for _, w := range r.Workloads {
+		if w.State != health.Healthy {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// summary is the one-line verdict message.
+func summary(ws []Workload, what string) (health.State, string) {
+	if len(ws) == 0 {
+		return health.Progressing, "no workloads found for " + what
+	}
+	state, bad := health.Healthy, []string{}
+	for _, w := range ws {
+		state = health.Worse(state, w.State)
+		if w.State != health.Healthy {
+			bad = append(bad, w.describe())
+		}
+	}
+	if len(bad) == 0 {
+		return state, fmt.Sprintf("%d/%d workloads healthy", len(ws), len(ws))
+	}
+	if len(bad) > 5 {
+		bad = append(bad[:5], fmt.Sprintf("and %d more", len(bad)-5))
+	}
+	return state, fmt.Sprintf("%d/%d workloads healthy; not healthy: %s", len(ws)-len(bad), len(ws), strings.Join(bad, "; "))
+}
+
+// describe names a workload, its reason and its not-ready pods.
+func (w Workload) describe() string {
+	s := fmt.Sprintf("%s/%s %s", strings.ToLower(w.Kind), w.Name, w.Reason)
+	var pods []string
+	seen := map[string]bool{}
+	for _, f := range w.Findings {
+		if !seen[f.Pod] {
+			seen[f.Pod] = true
+			pods = append(pods, f.Pod+" ("+f.Reason+")")
+		}
+	}
+	if len(pods) > 3 {
+		pods = append(pods[:3], fmt.Sprintf("+%d", len(pods)-3))
+	}
+	if len(pods) > 0 {
+		s += " [pods " + strings.Join(pods, ", ") + "]"
+	}
+	return s
+}
