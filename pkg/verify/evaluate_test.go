@@ -1,0 +1,167 @@
+package verify
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"sigs.k8s.io/yaml"
+
+	"github.com/stella-ops/stella-plugins/pkg/health"
+)
+
+func decode[T any](t *testing.T, doc string) *T {
+	t.Helper()
+	v := new(T)
+	if err := yaml.UnmarshalStrict([]byte(doc), v); err != nil {
+		t.Fatalf("fixture: %v", err)
+	}
+	return v
+}
+
+const (
+	webDeploy = `
+metadata:
+  name: web
+  namespace: ns
+  generation: 1
+  annotations: {meta.helm.sh/release-name: st, meta.helm.sh/release-namespace: ns}
+  labels: {tier: front}
+spec: {replicas: 1, selector: {matchLabels: {app: web}}}
+status:
+  observedGeneration: 1
+  replicas: 1
+  updatedReplicas: 1
+  readyReplicas: 1
+  availableReplicas: 1
+  conditions: [{type: Available, status: "True"}, {type: Progressing, status: "True", reason: NewReplicaSetAvailable}]
+`
+	webPod = `
+metadata:
+  name: web-5d8f-abcde
+  namespace: ns
+  uid: pod-1
+  labels: {app: web, pod-template-hash: 5d8f}
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-5d8f, uid: rs-1, controller: true}]
+spec: {containers: [{name: web, image: "registry.example/web:1"}]}
+status:
+  phase: Running
+  conditions: [{type: Ready, status: "True"}]
+  containerStatuses: [{name: web, ready: true, restartCount: RESTARTS, imageID: "registry.example/web@sha256:1111111111111111111111111111111111111111111111111111111111111111", state: {running: {}}}]
+`
+	otherDeploy = `
+metadata: {name: other, namespace: ns, generation: 1, annotations: {meta.helm.sh/release-name: another}}
+spec: {replicas: 1, selector: {matchLabels: {app: other}}}
+status: {observedGeneration: 1, replicas: 1, updatedReplicas: 0}
+`
+	failedJob = `
+metadata: {name: migrate, namespace: ns, uid: job-1, generation: 1, annotations: {meta.helm.sh/release-name: st, meta.helm.sh/release-namespace: ns}}
+spec: {completions: 1}
+status: {startTime: "2025-01-01T00:00:00Z", failed: 1, conditions: [{type: Failed, status: "True", reason: BackoffLimitExceeded}]}
+`
+	jobPod = `
+metadata:
+  name: migrate-x1
+  namespace: ns
+  uid: pod-2
+  ownerReferences: [{apiVersion: batch/v1, kind: Job, name: migrate, uid: job-1, controller: true}]
+status: {phase: Failed, containerStatuses: [{name: migrate, state: {terminated: {reason: Error, exitCode: 1}}}]}
+`
+	barePod = `
+metadata: {name: debug, namespace: ns, uid: pod-3}
+status: {phase: Pending, containerStatuses: [{name: sh, state: {waiting: {reason: ImagePullBackOff}}}]}
+`
+)
+
+func objects(t *testing.T, restarts string) health.Objects {
+	return health.Objects{
+		Deployments: []*appsv1.Deployment{decode[appsv1.Deployment](t, webDeploy), decode[appsv1.Deployment](t, otherDeploy)},
+		Jobs:        []*batchv1.Job{decode[batchv1.Job](t, failedJob)},
+		Pods: []*corev1.Pod{decode[corev1.Pod](t, strings.Replace(webPod, "RESTARTS", restarts, 1)),
+			decode[corev1.Pod](t, jobPod), decode[corev1.Pod](t, barePod)},
+	}
+}
+
+func TestEvaluateSelection(t *testing.T) {
+	front, _ := labels.Parse("tier=front")
+	cases := []struct {
+		name string
+		sel  Selection
+		want []string // kind/name: state/reason pods
+	}{
+		{"release by helm annotations", Selection{Release: "st"}, []string{
+			"Deployment/web: Healthy/ 1", "Job/migrate: Failed/JobFailed 1"}},
+		{"label selector", Selection{Selector: front}, []string{"Deployment/web: Healthy/ 1"}},
+		{"everything in the namespace, with bare pods", Selection{}, []string{
+			"Deployment/other: Progressing/LessUpdated 0", "Deployment/web: Healthy/ 1",
+			"Job/migrate: Failed/JobFailed 1", "Pod/debug: Failed/ImagePullBackOff 1"}},
+		{"unknown release", Selection{Release: "nope"}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ev := &Evaluation{Selection: c.sel}
+			ws, err := ev.Evaluate(objects(t, "0"), time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, w := range ws {
+				got = append(got, w.Kind+"/"+w.Name+": "+string(w.State)+"/"+w.Reason+" "+string(rune('0'+w.Pods)))
+			}
+			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+				t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestEvaluateRestartDuringCheck(t *testing.T) {
+	ev := &Evaluation{Selection: Selection{Release: "st"}}
+	if _, err := ev.Evaluate(objects(t, "0"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	ws, err := ev.Evaluate(objects(t, "1"), time.Now()) // same pod UID, one more restart, Ready again
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := ws[0]
+	if web.Name != "web" || web.State != health.Failed || web.Reason != "RestartedDuringCheck" || len(web.Findings) != 1 {
+		t.Fatalf("a restart after the first observation must fail the workload: %+v", web)
+	}
+	fresh := &Evaluation{Selection: Selection{Release: "st"}}
+	ws, _ = fresh.Evaluate(objects(t, "1"), time.Now())
+	if ws[0].State != health.Healthy {
+		t.Fatalf("restarts before the check are not restarts during it: %+v", ws[0])
+	}
+}
+
+func TestEvaluateDigests(t *testing.T) {
+	ev := &Evaluation{Selection: Selection{Release: "st"},
+		Pins: health.Pins{"web": "sha256:2222222222222222222222222222222222222222222222222222222222222222"}}
+	ws, err := ev.Evaluate(objects(t, "0"), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := ws[0].Findings
+	if ws[0].State != health.Failed || len(f) != 1 || f[0].Reason != "DigestMismatch" ||
+		!strings.HasPrefix(f[0].Running, "sha256:1111") || !strings.HasPrefix(f[0].Expected, "sha256:2222") {
+		t.Fatalf("digest mismatch: %+v", ws[0])
+	}
+}
+
+func TestSummary(t *testing.T) {
+	ev := &Evaluation{}
+	ws, _ := ev.Evaluate(objects(t, "0"), time.Now())
+	state, msg := summary(ws, "namespace ns")
+	want := "1/4 workloads healthy; not healthy: deployment/other LessUpdated; job/migrate JobFailed [pods migrate-x1 (PodFailed)]; pod/debug ImagePullBackOff [pods debug (ImagePullBackOff)]"
+	if state != health.Failed || msg != want {
+		t.Fatalf("summary = %s %q\nwant %q", state, msg, want)
+	}
+	if state, msg := summary(nil, "release st in namespace ns"); state != health.Progressing || msg != "no workloads found for release st in namespace ns" {
+		t.Fatalf("empty: %s %q", state, msg)
+	}
+}

@@ -1,0 +1,56 @@
+package verify
+
+import (
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+)
+
+const edgeAuthority = "sha256:afca4c4df2dadca510e8695fdcf40e5ea409783e275c66bc4f9a7612a08027c7"
+
+func TestPins(t *testing.T) {
+	cases := []struct {
+		name   string
+		o      Options
+		source string
+		code   exit.Code
+	}{
+		{"release manifest", Options{ReleaseManifest: "../../examples/stellaops/deploy/releases/2025.10.0-edge.yaml"},
+			"../../examples/stellaops/deploy/releases/2025.10.0-edge.yaml", exit.OK},
+		{"channel", Options{Channel: "edge", ChannelsFile: "../../examples/stellaops/deploy/channels.yaml"},
+			"channel edge (../../examples/stellaops/deploy/releases/2025.10.0-edge.yaml)", exit.OK},
+		{"explicit map", Options{ExpectedDigests: map[string]string{"authority": edgeAuthority}}, "flags", exit.OK},
+		{"bad digest", Options{ExpectedDigests: map[string]string{"authority": "sha256:nothex"}}, "", exit.Invalid},
+		{"unknown channel", Options{Channel: "nightly", ChannelsFile: "../../examples/stellaops/deploy/channels.yaml"}, "", exit.Invalid},
+		{"missing manifest", Options{ReleaseManifest: "nope.yaml"}, "", exit.Invalid},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, source, err := c.o.pins()
+			if exit.CodeOf(err) != c.code {
+				t.Fatalf("err = %v, want exit %d", err, c.code)
+			}
+			if c.code == exit.OK && (source != c.source || p["authority"] != edgeAuthority) {
+				t.Fatalf("pins %v from %q", p, source)
+			}
+		})
+	}
+}
+
+func TestIndexEvents(t *testing.T) {
+	at := func(s int) metav1.Time { return metav1.NewTime(time.Date(2025, 1, 1, 0, 0, s, 0, time.UTC)) }
+	var items []corev1.Event
+	for i := 7; i >= 0; i-- { // newest first, as a LIST may return them
+		items = append(items, corev1.Event{ObjectMeta: metav1.ObjectMeta{Namespace: "ns"}, Type: "Warning", Reason: "BackOff",
+			Message: "Back-off", Count: int32(i%2 + 1), LastTimestamp: at(i),
+			InvolvedObject: corev1.ObjectReference{Kind: "Pod", Name: "p"}})
+	}
+	got := indexEvents(items)["ns/Pod/p"]
+	if len(got) != maxEvents || got[0] != "2025-01-01T00:00:03Z Warning BackOff: Back-off (x2)" || got[4] != "2025-01-01T00:00:07Z Warning BackOff: Back-off (x2)" {
+		t.Fatalf("last events, oldest first: %q", got)
+	}
+}
