@@ -19,7 +19,8 @@ import (
 // checks the two runs give identical checksums; it returns the clone.
 func distOnce(h *harness.T) string {
 	h.Helper()
-	clone := filepath.Join(h.TempDir(), "clone")
+	// named like the plugin: Helm finds a VCS-installed plugin by its origin's name
+	clone := filepath.Join(h.TempDir(), "stella")
 	if out, err := exec.Command("git", "clone", "-q", h.Env.Repo, clone).CombinedOutput(); err != nil {
 		h.Fatalf("git clone: %v %s", err, out)
 	}
