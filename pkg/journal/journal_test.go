@@ -4,12 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
 	"sigs.k8s.io/yaml"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
@@ -153,8 +159,13 @@ func TestAppendUpdateListWithFake(t *testing.T) {
 	if _, err := j.Update(ctx, got); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := j.Update(ctx, got); exit.CodeOf(err) != exit.Refused || !errors.Is(err, ErrFinal) {
-		t.Fatalf("second update: %v", err)
+	if _, err := j.Update(ctx, got); err != nil {
+		t.Fatalf("repeating the same final update is a no-op: %v", err)
+	}
+	rewrite := got
+	rewrite.Finish(Succeeded, got.End)
+	if _, err := j.Update(ctx, rewrite); exit.CodeOf(err) != exit.Refused || !errors.Is(err, ErrFinal) {
+		t.Fatalf("rewriting a final entry: %v", err)
 	}
 	old := got
 	old.Release, old.ID = "web", NewID("web", got.Start.Add(-48*time.Hour))
@@ -208,5 +219,55 @@ func TestRenderTable(t *testing.T) {
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], "STARTED (UTC)") ||
 		strings.Join(strings.Fields(lines[1]), " ") != "2026-11-25 12:00:00 safe-rollback stellaops rolled-back rev 5 (chart 1.2.0) → rev 4 (chart 1.1.0) 42.1s alice authority crash loop" {
 		t.Fatalf("table:\n%s", b.String())
+	}
+}
+
+// The API server restarting: writes are retried, and a write that landed
+// although its answer was lost is recognised, not duplicated or refused.
+func TestWritesSurviveTransientErrors(t *testing.T) {
+	ctx := context.Background()
+	c := fake.NewClientset()
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	calls := map[string]int{}
+	for _, verb := range []string{"create", "update"} {
+		c.PrependReactor(verb, "configmaps", func(a k8stesting.Action) (bool, runtime.Object, error) {
+			calls[verb]++
+			switch calls[verb] {
+			case 1:
+				return true, nil, refused // nothing written
+			case 2: // written, answer lost
+				obj := a.(k8stesting.CreateAction).GetObject()
+				var err error
+				if verb == "create" {
+					err = c.Tracker().Create(a.GetResource(), obj, "ns")
+				} else {
+					err = c.Tracker().Update(a.GetResource(), obj, "ns")
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				return true, nil, apierrors.NewServiceUnavailable("apiserver restarting")
+			}
+			return false, nil, nil
+		})
+	}
+	j := New(c, "ns")
+	e, err := j.Append(ctx, Entry{Operation: Promote, Release: "web"})
+	if err != nil {
+		t.Fatalf("append: %v", err)
+	}
+	e.Finish(Interrupted, e.Start.Add(time.Second))
+	if _, err := j.Update(ctx, e); err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	list, _ := j.List(ctx, "web", time.Time{})
+	if len(list) != 1 || list[0].Outcome != Interrupted || calls["create"] < 3 || calls["update"] != 2 {
+		t.Fatalf("entries %+v calls %v", list, calls)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	c.PrependReactor("create", "configmaps", func(k8stesting.Action) (bool, runtime.Object, error) { return true, nil, refused })
+	if _, err := j.Append(cancelled, Entry{Operation: Promote, Release: "web"}); !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Fatalf("cancelled context must stop retrying: %v", err)
 	}
 }

@@ -67,7 +67,17 @@ func (j *Journal) Append(ctx context.Context, e Entry) (Entry, error) {
 	if err != nil {
 		return e, err
 	}
-	if _, err := j.c.CoreV1().ConfigMaps(j.namespace).Create(ctx, cm, metav1.CreateOptions{}); err != nil {
+	cms := j.c.CoreV1().ConfigMaps(j.namespace)
+	err = withRetry(ctx, func() error {
+		_, err := cms.Create(ctx, cm, metav1.CreateOptions{})
+		if apierrors.IsAlreadyExists(err) { // a retry of a create that landed?
+			if cur, gerr := cms.Get(ctx, cm.Name, metav1.GetOptions{}); gerr == nil && cur.Data[dataKey] == cm.Data[dataKey] {
+				return nil
+			}
+		}
+		return err
+	})
+	if err != nil {
 		return e, fmt.Errorf("journal %s/%s: %w", j.namespace, cm.Name, err)
 	}
 	return e, nil
@@ -75,24 +85,39 @@ func (j *Journal) Append(ctx context.Context, e Entry) (Entry, error) {
 
 // Update moves an in-progress entry to its final outcome, once; the
 // ConfigMap then becomes immutable. Anything else is refused (exit 5).
+// Transient API errors are retried; a retry that finds its own update
+// already stored succeeds.
 func (j *Journal) Update(ctx context.Context, e Entry) (Entry, error) {
+	e.Start, e.End = e.Start.UTC(), e.End.UTC()
+	var stored Entry
+	err := withRetry(ctx, func() error {
+		var err error
+		stored, err = j.update(ctx, e)
+		return err
+	})
+	return stored, err
+}
+
+func (j *Journal) update(ctx context.Context, e Entry) (Entry, error) {
 	cms := j.c.CoreV1().ConfigMaps(j.namespace)
 	name := namePrefix + e.ID
 	cur, err := cms.Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
 		return e, fmt.Errorf("journal %s/%s: %w", j.namespace, name, err)
 	}
+	cm, e, err := encode(e)
+	if err != nil {
+		return e, err
+	}
+	if cur.Data[dataKey] == cm.Data[dataKey] && cur.Immutable != nil && *cur.Immutable {
+		return e, nil // our own update, stored by an attempt whose answer was lost
+	}
 	old, err := decode(cur)
 	if err != nil {
 		return e, err
 	}
-	e.Start, e.End = e.Start.UTC(), e.End.UTC()
 	if err := checkTransition(old, e); err != nil {
 		return e, exit.WithCode(exit.Refused, err)
-	}
-	cm, e, err := encode(e)
-	if err != nil {
-		return e, err
 	}
 	cm.ResourceVersion = cur.ResourceVersion // conditional: a concurrent update gets 409
 	if _, err := cms.Update(ctx, cm, metav1.UpdateOptions{}); err != nil {
