@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/yaml"
 )
 
@@ -75,7 +76,7 @@ func labelSelector(u *unstructured.Unstructured, path []string) (labels.Selector
 		return nil, false
 	}
 	var ls metav1.LabelSelector
-	if err := runtimeConvert(raw, &ls); err != nil {
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(raw, &ls); err != nil {
 		return nil, false
 	}
 	sel, err := metav1.LabelSelectorAsSelector(&ls)
