@@ -148,7 +148,10 @@ func TestListKeepDelete(t *testing.T) {
 	for _, err := range []error{
 		func() error { _, err := NewDelete(cfg).Run(context.Background(), "b2"); return err }(),
 		func() error { _, err := NewShow(cfg).Run(context.Background(), "nope"); return err }(),
-		func() error { _, err := NewDelete(cfg).Run(context.Background(), "sh.helm.release.v1.web.v1"); return err }(),
+		func() error {
+			_, err := NewDelete(cfg).Run(context.Background(), "sh.helm.release.v1.web.v1")
+			return err
+		}(),
 	} {
 		if exit.CodeOf(err) != exit.Invalid {
 			t.Errorf("want invalid input, got %v", err)
