@@ -33,6 +33,7 @@ var smokeServices = []string{"authority", "concelier", "scanner-web", "notify", 
 var (
 	portForwardGVR = schema.GroupVersionResource{Group: "kwok.x-k8s.io", Version: "v1alpha1", Resource: "portforwards"}
 	logsGVR        = schema.GroupVersionResource{Group: "kwok.x-k8s.io", Version: "v1alpha1", Resource: "logs"}
+	clusterLogsGVR = schema.GroupVersionResource{Group: "kwok.x-k8s.io", Version: "v1alpha1", Resource: "clusterlogs"}
 )
 
 // smokeEnv is an installed example release whose five services are played
@@ -84,6 +85,24 @@ func (e *smokeEnv) podLogs(pod, container, file string) {
 	e.apply(logsGVR, pod, map[string]any{"logs": []any{
 		map[string]any{"containers": []any{container}, "logsFile": file},
 	}})
+}
+
+// clusterLogs makes kwok serve file as the logs of container in every pod
+// of the test namespace that no Logs object names (the pods of Jobs).
+func (e *smokeEnv) clusterLogs(container, file string) {
+	name := "smoke-" + e.h.Namespace
+	u := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "kwok.x-k8s.io/v1alpha1", "kind": "ClusterLogs", "metadata": map[string]any{"name": name},
+		"spec": map[string]any{
+			"selector": map[string]any{"matchNamespaces": []any{e.h.Namespace}},
+			"logs":     []any{map[string]any{"containers": []any{container}, "logsFile": file}},
+		},
+	}}
+	res := e.dyn.Resource(clusterLogsGVR)
+	if _, err := res.Create(context.Background(), u, metav1.CreateOptions{}); err != nil {
+		e.h.Fatalf("create clusterlogs: %v", err)
+	}
+	e.h.Cleanup(func() { _ = res.Delete(context.Background(), name, metav1.DeleteOptions{}) })
 }
 
 func (e *smokeEnv) apply(gvr schema.GroupVersionResource, name string, spec map[string]any) {

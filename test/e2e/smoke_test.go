@@ -123,6 +123,30 @@ func TestSmoke(t *testing.T) {
 		}
 	})
 
+	run("job checks: a passing Job is removed, a failing one shows its pod's logs", func(t *testing.T) {
+		logFile := filepath.Join(t.TempDir(), "migrate.log")
+		os.WriteFile(logFile, []byte("2026-11-25T20:00:00.000000000Z stderr F migration 42 failed: relation exists\n"), 0o644)
+		e.clusterLogs("migrate", logFile)
+		job := func(name, annotations string) string {
+			return fmt.Sprintf("  - name: %s\n    timeout: 1m\n    job:\n      template:\n        apiVersion: batch/v1\n        kind: Job\n"+
+				"        spec:\n          backoffLimit: 0\n          template:\n            metadata: {annotations: %s}\n"+
+				"            spec:\n              restartPolicy: Never\n              containers:\n"+
+				"                - {name: migrate, image: \"registry.example/migrate:{{ .Version }}\"}\n", name, annotations)
+		}
+		p := e.suite("checks:\n" + job("migrate-ok", "{}") + job("migrate-bad", `{"stella.test/simulate": fail}`))
+		s, r := e.summary("-f", p)
+		expectCode(t, r, 2)
+		ok, bad := result(t, s, "migrate-ok"), result(t, s, "migrate-bad")
+		if ok.Status != smoke.Pass || bad.Status != smoke.Fail || !strings.Contains(bad.Reason, "failed: BackoffLimitExceeded") ||
+			!strings.Contains(bad.Logs, "migration 42 failed: relation exists") || !strings.Contains(bad.Logs, "container migrate (Failed)") {
+			t.Fatalf("ok %+v\nbad %+v", ok, bad)
+		}
+		jobs, err := e.h.Client.BatchV1().Jobs(e.h.Namespace).List(context.Background(), metav1.ListOptions{})
+		if err != nil || len(jobs.Items) != 1 || !strings.HasPrefix(jobs.Items[0].Name, "smoke-migrate-bad-") {
+			t.Fatalf("jobs left: %v %+v", err, jobs)
+		}
+	})
+
 	run("base-url override skips the port-forward", func(t *testing.T) {
 		a := e.servers["authority"]
 		p := e.suite("checks:\n" + httpCheck("live", "authority", "/health/liveness", ""))
