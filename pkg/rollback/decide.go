@@ -1,0 +1,162 @@
+package rollback
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/stella-ops/stella-plugins/pkg/bookmark"
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/helmx"
+	"github.com/stella-ops/stella-plugins/pkg/lock"
+)
+
+// Facts are what Decide needs, read once from the cluster.
+type Facts struct {
+	Release   string
+	Namespace string
+	Revisions []helmx.Revision   // oldest first
+	Bookmarks []bookmark.Summary // of the release, oldest first
+	Lock      *lock.Info         // nil when no Lease exists
+	// PendingSince is when the newest pending-* revision started (its
+	// LastDeployed), zero when none is pending.
+	PendingSince time.Time
+	Now          time.Time
+}
+
+// Target is what the release rolls back to.
+type Target struct {
+	Revision int    `json:"revision"`
+	Bookmark string `json:"bookmark,omitempty"`
+	// Restore is set when the revision was pruned from Helm's history: it is
+	// re-created from the bookmark's stored release.
+	Restore bool `json:"restore,omitempty"`
+}
+
+// Decision is the pure outcome of the preflight.
+type Decision struct {
+	From    helmx.Revision  `json:"from"`
+	Target  Target          `json:"target"`
+	Pending *helmx.Revision `json:"pending,omitempty"` // to mark failed (Recover)
+}
+
+// Decide chooses the target and applies the preflight refusals (exit 5,
+// nothing changed): lock held, stuck release without --recover or not yet
+// stale, target missing from the history and every bookmark.
+func (o *Options) Decide(f Facts) (*Decision, error) {
+	if f.Lock != nil && f.Lock.Held(f.Now) {
+		return nil, exit.Refusal("release %q is locked by %s: wait for it to finish, or for the lock to expire at %s",
+			f.Release, f.Lock, f.Lock.Expires().UTC().Format(time.RFC3339))
+	}
+	from, ok := helmx.Latest(f.Revisions)
+	if !ok {
+		return nil, exit.Refusal("release %q not found in namespace %q", f.Release, f.Namespace)
+	}
+	d := &Decision{From: from}
+	if p, ok := helmx.PendingRevision(f.Revisions); ok {
+		if err := o.stuck(f, p); err != nil {
+			return nil, err
+		}
+		d.Pending = &p
+	}
+	t, err := o.target(f, from)
+	if err != nil {
+		return nil, err
+	}
+	d.Target = t
+	return d, nil
+}
+
+// stuck refuses a pending-* release unless Recover applies.
+func (o *Options) stuck(f Facts, p helmx.Revision) error {
+	age := f.Now.Sub(f.PendingSince).Round(time.Second)
+	what := fmt.Sprintf("release %q is stuck: revision %d is %s since %s (%s ago)", f.Release, p.Version, p.Status,
+		f.PendingSince.UTC().Format(time.RFC3339), age)
+	if !o.Recover {
+		return exit.Refusal("%s; if no Helm operation is still running, mark it failed and roll back with:\n  %s",
+			what, recoverCommand(f, o.StaleAfter))
+	}
+	if age < o.StaleAfter {
+		return exit.Refusal("%s, less than --stale-after %s: an operation may still be in flight; retry later", what, o.StaleAfter)
+	}
+	return nil
+}
+
+func recoverCommand(f Facts, stale time.Duration) string {
+	cmd := []string{"helm", "stella", "safe-rollback", f.Release, "--recover", "--namespace", f.Namespace}
+	if stale != DefaultStaleAfter {
+		cmd = append(cmd, "--stale-after", stale.String())
+	}
+	return strings.Join(cmd, " ")
+}
+
+// target chooses the rollback target.
+func (o *Options) target(f Facts, from helmx.Revision) (Target, error) {
+	inHistory := func(v int) bool {
+		for _, r := range f.Revisions {
+			if r.Version == v && !r.Pending() {
+				return true
+			}
+		}
+		return false
+	}
+	fromBookmark := func(b bookmark.Summary) Target {
+		return Target{Revision: b.Revision, Bookmark: b.Name, Restore: !inHistory(b.Revision)}
+	}
+	switch {
+	case o.ToBookmark != "":
+		for _, b := range f.Bookmarks {
+			if b.Name == o.ToBookmark {
+				return fromBookmark(b), nil
+			}
+		}
+		return Target{}, exit.Refusal("bookmark %q of release %q not found in namespace %q (see 'kubectl stella bookmark list %s')",
+			o.ToBookmark, f.Release, f.Namespace, f.Release)
+	case o.Revision > 0:
+		if o.Revision == from.Version {
+			return Target{}, exit.Refusal("revision %d is the current revision of %q", o.Revision, f.Release)
+		}
+		if inHistory(o.Revision) {
+			return Target{Revision: o.Revision}, nil
+		}
+		if b, ok := newestBookmark(f.Bookmarks, func(b bookmark.Summary) bool { return b.Revision == o.Revision }); ok {
+			return fromBookmark(b), nil
+		}
+		return Target{}, exit.Refusal("revision %d of %q is neither in Helm's history (%s) nor in any bookmark",
+			o.Revision, f.Release, versions(f.Revisions))
+	}
+	if b, ok := newestBookmark(f.Bookmarks, func(b bookmark.Summary) bool { return b.Revision != from.Version }); ok {
+		return fromBookmark(b), nil
+	}
+	var before []helmx.Revision
+	for _, r := range f.Revisions {
+		if r.Version < from.Version {
+			before = append(before, r)
+		}
+	}
+	if r, ok := helmx.Latest(before, "deployed", "superseded"); ok {
+		return Target{Revision: r.Version}, nil
+	}
+	return Target{}, exit.Refusal("release %q has no bookmark and no deployed or superseded revision before %d: nothing to roll back to",
+		f.Release, from.Version)
+}
+
+func newestBookmark(bs []bookmark.Summary, keep func(bookmark.Summary) bool) (bookmark.Summary, bool) {
+	for i := len(bs) - 1; i >= 0; i-- {
+		if keep(bs[i]) {
+			return bs[i], true
+		}
+	}
+	return bookmark.Summary{}, false
+}
+
+func versions(revs []helmx.Revision) string {
+	if len(revs) == 0 {
+		return "empty"
+	}
+	var s []string
+	for _, r := range revs {
+		s = append(s, fmt.Sprintf("%d %s", r.Version, r.Status))
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,95 @@
+package rollback
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stella-ops/stella-plugins/pkg/bookmark"
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/helmx"
+	"github.com/stella-ops/stella-plugins/pkg/lock"
+)
+
+func revs(spec ...string) []helmx.Revision {
+	var out []helmx.Revision
+	for _, s := range spec {
+		var v int
+		var st string
+		parts := strings.SplitN(s, ":", 2)
+		v = atoi(parts[0])
+		st = parts[1]
+		out = append(out, helmx.Revision{Release: "web", Version: v, Status: st})
+	}
+	return out
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+func TestDecide(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	bm := func(name string, rev int) bookmark.Summary {
+		return bookmark.Summary{Name: name, ReleaseName: "web", Revision: rev}
+	}
+	held := &lock.Info{Holder: "alice/h/1/x", User: "alice", Operation: "promote", PID: 1, Since: now.Add(-time.Minute), Renewed: now, Duration: time.Minute}
+	expired := &lock.Info{Holder: "bob/h/2/y", User: "bob", Since: now.Add(-time.Hour), Renewed: now.Add(-time.Hour), Duration: time.Minute}
+	tests := []struct {
+		name    string
+		opts    Options
+		facts   Facts
+		want    Target
+		pending int
+		refuse  string // substring of the exit-5 message
+	}{
+		{name: "previous deployed revision", facts: Facts{Revisions: revs("1:superseded", "2:superseded", "3:deployed")}, want: Target{Revision: 2}},
+		{name: "skips failed revisions", facts: Facts{Revisions: revs("1:superseded", "2:failed", "3:deployed")}, want: Target{Revision: 1}},
+		{name: "newest bookmark first", facts: Facts{Revisions: revs("1:superseded", "2:superseded", "3:deployed"), Bookmarks: []bookmark.Summary{bm("b1", 1), bm("b3", 3)}}, want: Target{Revision: 1, Bookmark: "b1"}},
+		{name: "pruned bookmark restored", facts: Facts{Revisions: revs("3:superseded", "4:deployed"), Bookmarks: []bookmark.Summary{bm("b1", 1)}}, want: Target{Revision: 1, Bookmark: "b1", Restore: true}},
+		{name: "explicit revision", opts: Options{Revision: 1}, facts: Facts{Revisions: revs("1:superseded", "2:superseded", "3:deployed")}, want: Target{Revision: 1}},
+		{name: "explicit pruned revision from bookmark", opts: Options{Revision: 1}, facts: Facts{Revisions: revs("2:superseded", "3:deployed"), Bookmarks: []bookmark.Summary{bm("b1", 1)}}, want: Target{Revision: 1, Bookmark: "b1", Restore: true}},
+		{name: "explicit revision missing everywhere", opts: Options{Revision: 1}, facts: Facts{Revisions: revs("2:superseded", "3:deployed")}, refuse: "neither in Helm's history"},
+		{name: "bookmark missing", opts: Options{ToBookmark: "nope"}, facts: Facts{Revisions: revs("1:deployed")}, refuse: `bookmark "nope"`},
+		{name: "nothing to roll back to", facts: Facts{Revisions: revs("1:deployed")}, refuse: "nothing to roll back to"},
+		{name: "lock held", facts: Facts{Revisions: revs("1:superseded", "2:deployed"), Lock: held}, refuse: "locked by"},
+		{name: "expired lock ignored", facts: Facts{Revisions: revs("1:superseded", "2:deployed"), Lock: expired}, want: Target{Revision: 1}},
+		{name: "pending without recover", facts: Facts{Revisions: revs("1:deployed", "2:pending-upgrade"), PendingSince: now.Add(-time.Hour)}, refuse: "helm stella safe-rollback web --recover --namespace ns"},
+		{name: "pending too recent", opts: Options{Recover: true}, facts: Facts{Revisions: revs("1:deployed", "2:pending-upgrade"), PendingSince: now.Add(-time.Minute)}, refuse: "--stale-after"},
+		{name: "pending recovered", opts: Options{Recover: true}, facts: Facts{Revisions: revs("1:deployed", "2:pending-upgrade"), PendingSince: now.Add(-time.Hour)}, want: Target{Revision: 1}, pending: 2},
+		{name: "pending with lock held", opts: Options{Recover: true}, facts: Facts{Revisions: revs("1:deployed", "2:pending-upgrade"), PendingSince: now.Add(-time.Hour), Lock: held}, refuse: "locked by"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.facts.Release, tt.facts.Namespace, tt.facts.Now = "web", "ns", now
+			if tt.opts.StaleAfter == 0 {
+				tt.opts.StaleAfter = DefaultStaleAfter
+			}
+			d, err := tt.opts.Decide(tt.facts)
+			if tt.refuse != "" {
+				if exit.CodeOf(err) != exit.Refused || !strings.Contains(err.Error(), tt.refuse) {
+					t.Fatalf("err = %v (code %d), want refusal containing %q", err, exit.CodeOf(err), tt.refuse)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Target != tt.want {
+				t.Errorf("target = %+v, want %+v", d.Target, tt.want)
+			}
+			if got := 0; d.Pending != nil || tt.pending != 0 {
+				if d.Pending != nil {
+					got = d.Pending.Version
+				}
+				if got != tt.pending {
+					t.Errorf("pending = %d, want %d", got, tt.pending)
+				}
+			}
+		})
+	}
+}

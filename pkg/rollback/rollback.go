@@ -1,0 +1,73 @@
+package rollback
+
+import (
+	"time"
+
+	"github.com/stella-ops/stella-plugins/pkg/journal"
+	"github.com/stella-ops/stella-plugins/pkg/kube"
+	"github.com/stella-ops/stella-plugins/pkg/plan"
+	"github.com/stella-ops/stella-plugins/pkg/smoke"
+	"github.com/stella-ops/stella-plugins/pkg/verify"
+	"github.com/stella-ops/stella-plugins/pkg/watch"
+)
+
+// Defaults of the options.
+const (
+	DefaultTimeout     = 10 * time.Minute
+	DefaultStaleAfter  = 5 * time.Minute
+	DefaultLockTimeout = 2 * time.Minute
+)
+
+// Options are the exported inputs of one safe-rollback.
+type Options struct {
+	Release    string
+	ToBookmark string // --to-bookmark
+	Revision   int    // --revision
+	Timeout    time.Duration
+	Reason     string
+	// Recover marks a stale pending-* revision failed before rolling back.
+	Recover        bool
+	StaleAfter     time.Duration
+	RequireDigests bool
+	// Plan computes and returns the plan, changing nothing (--plan/--dry-run).
+	Plan        bool
+	LockTimeout time.Duration
+	// SmokeSuite is a suite file; else the channel's (Channel in Config).
+	SmokeSuite, Channel, Config string
+	// Progress receives verification snapshots; OnStep one line per step.
+	Progress func(watch.Snapshot)
+	OnStep   func(string)
+}
+
+// Rollback is the safe-rollback operation.
+type Rollback struct {
+	Options
+	cfg *kube.Config
+	now func() time.Time
+}
+
+// New returns the operation on the injected configuration.
+func New(cfg *kube.Config) *Rollback {
+	return &Rollback{cfg: cfg, now: time.Now,
+		Options: Options{Timeout: DefaultTimeout, StaleAfter: DefaultStaleAfter, LockTimeout: DefaultLockTimeout}}
+}
+
+// Result is the report of one run.
+type Result struct {
+	Release   string    `json:"release"`
+	Namespace string    `json:"namespace"`
+	Decision  *Decision `json:"decision"`
+	Plan      plan.Plan `json:"plan"`
+	Warnings  []string  `json:"warnings,omitempty"`
+	// Recovered is the pending revision marked failed, if any.
+	Recovered int `json:"recovered,omitempty"`
+	// NewRevision is the revision the rollback (or restore) created.
+	NewRevision int             `json:"newRevision,omitempty"`
+	Verify      *verify.Result  `json:"verify,omitempty"`
+	Smoke       *smoke.Summary  `json:"smoke,omitempty"`
+	Outcome     journal.Outcome `json:"outcome"`
+	Message     string          `json:"message,omitempty"`
+	Duration    string          `json:"duration,omitempty"`
+	JournalID   string          `json:"journal,omitempty"`
+	DryRun      bool            `json:"dryRun,omitempty"`
+}

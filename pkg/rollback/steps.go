@@ -1,0 +1,187 @@
+package rollback
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"helm.sh/helm/v3/pkg/action"
+	"helm.sh/helm/v3/pkg/release"
+
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/journal"
+	"github.com/stella-ops/stella-plugins/pkg/smoke"
+	"github.com/stella-ops/stella-plugins/pkg/verify"
+)
+
+// steps are the side effects, in order, under the lock.
+func (r *Rollback) steps(ctx context.Context, res *Result, target *release.Release, expect map[string]string) error {
+	d := res.Decision
+	if d.Pending != nil {
+		if err := r.recoverPending(d.Pending.Version); err != nil {
+			return err
+		}
+		res.Recovered = d.Pending.Version
+	}
+	if err := r.apply(ctx, d.Target, target); err != nil {
+		return err
+	}
+	last, err := r.cfg.Helm.Releases.Last(r.Release)
+	if err != nil {
+		return fmt.Errorf("read release %q after the rollback: %w", r.Release, err)
+	}
+	res.NewRevision = last.Version
+	r.step(fmt.Sprintf("rolled back %s to revision %d as revision %d; verifying", r.Release, d.Target.Revision, last.Version))
+	if err := r.verify(ctx, res, expect); err != nil {
+		return err
+	}
+	return r.smoke(ctx, res)
+}
+
+// recoverPending marks a stale pending-* revision failed through Helm's
+// storage: the maintainers' manual workaround (helm/helm#7476), guarded by
+// Decide (Recover, no lock, older than StaleAfter) and by the lock we hold.
+func (r *Rollback) recoverPending(version int) error {
+	rel, err := r.cfg.Helm.Releases.Get(r.Release, version)
+	if err != nil {
+		return fmt.Errorf("read pending revision %d: %w", version, err)
+	}
+	if !rel.Info.Status.IsPending() {
+		return exit.Refusal("revision %d of %q is no longer pending (%s): another operation finished it; nothing changed", version, r.Release, rel.Info.Status)
+	}
+	was := rel.Info.Status
+	rel.Info.Status = release.StatusFailed
+	rel.Info.Description = fmt.Sprintf("marked failed by stella safe-rollback --recover (was %s)", was)
+	if err := r.cfg.Helm.Releases.Update(rel); err != nil {
+		return fmt.Errorf("mark revision %d failed: %w", version, err)
+	}
+	r.step(fmt.Sprintf("revision %d was %s: marked failed", version, was))
+	return nil
+}
+
+// apply rolls back through the Helm SDK, or restores a pruned revision from
+// its bookmark as a new revision.
+func (r *Rollback) apply(ctx context.Context, t Target, target *release.Release) error {
+	timeout := remaining(ctx, r.Timeout)
+	if !t.Restore {
+		rb := action.NewRollback(r.cfg.Helm)
+		rb.Version, rb.Timeout = t.Revision, timeout
+		if err := rb.Run(r.Release); err != nil {
+			return fmt.Errorf("helm rollback of %q to revision %d: %w", r.Release, t.Revision, err)
+		}
+		return nil
+	}
+	up := action.NewUpgrade(r.cfg.Helm)
+	up.Namespace, up.Timeout, up.ResetValues = r.cfg.Namespace, timeout, true
+	up.Description = "stella safe-rollback to bookmark " + t.Bookmark
+	if _, err := up.RunWithContext(ctx, r.Release, target.Chart, target.Config); err != nil {
+		return fmt.Errorf("restore %q from bookmark %s: %w", r.Release, t.Bookmark, err)
+	}
+	return nil
+}
+
+// verify runs the verify-pods engine: fail fast, digests as the target's.
+func (r *Rollback) verify(ctx context.Context, res *Result, expect map[string]string) error {
+	v := verify.New(r.cfg)
+	v.Options = verify.Options{Release: r.Release, Namespace: r.cfg.Namespace, Wait: true,
+		Timeout: remaining(ctx, r.Timeout), ExpectedDigests: expect, Logs: true, Progress: r.Progress}
+	vr, err := v.Run(ctx)
+	if err != nil {
+		return err
+	}
+	res.Verify = vr
+	switch vr.Verdict {
+	case verify.Healthy:
+		return nil
+	case verify.TimedOut:
+		return exit.TimedOut("rolled back, but verification timed out: %s", vr.Message)
+	}
+	return exit.WithCode(exit.CheckFailed, fmt.Errorf("rolled back, but verification failed: %s", vr.Message))
+}
+
+// smoke runs the configured suite, if any.
+func (r *Rollback) smoke(ctx context.Context, res *Result) error {
+	path, ch, ver := r.SmokeSuite, r.Channel, ""
+	if r.Channel != "" {
+		info, err := smoke.FromChannel(r.Config, r.Channel)
+		if err != nil {
+			return err
+		}
+		ver = info.Version
+		if path == "" {
+			path = info.Suite
+		}
+	}
+	if path == "" {
+		return nil
+	}
+	suite, err := smoke.Load(path)
+	if err != nil {
+		return err
+	}
+	r.step("verified; running smoke suite " + path)
+	s, err := smoke.New(r.cfg).Run(ctx, smoke.Options{Suite: suite, Release: r.Release, Namespace: r.cfg.Namespace, Channel: ch, Version: ver})
+	if err != nil {
+		return err
+	}
+	res.Smoke = s
+	if !s.OK() {
+		return exit.WithCode(exit.CheckFailed, fmt.Errorf("rolled back and verified, but smoke failed: %d of %d checks", s.Failed, s.Passed+s.Failed))
+	}
+	return nil
+}
+
+// fill completes the final journal entry: evidence, smoke, notes.
+func fill(e *journal.Entry, res *Result, err error) {
+	var notes []string
+	if e.Notes != "" {
+		notes = append(notes, e.Notes)
+	}
+	if res.Recovered > 0 {
+		notes = append(notes, fmt.Sprintf("recovered stuck revision %d (marked failed)", res.Recovered))
+	}
+	if res.NewRevision > 0 {
+		how := "helm rollback"
+		if res.Decision.Target.Restore {
+			how = "restored from bookmark " + res.Decision.Target.Bookmark
+		}
+		notes = append(notes, fmt.Sprintf("%s → revision %d", how, res.NewRevision))
+	}
+	if res.Verify != nil {
+		notes = append(notes, "verify: "+string(res.Verify.Verdict))
+		for _, w := range res.Verify.Unhealthy() {
+			for _, f := range w.Findings {
+				e.Evidence = append(e.Evidence, journal.Evidence{Pod: f.Pod, Container: f.Container,
+					Reason: f.Reason, Message: f.Message, Events: append(f.Events, w.Events...), LogTail: f.Logs})
+			}
+		}
+	}
+	if res.Smoke != nil {
+		if b, jerr := json.Marshal(res.Smoke); jerr == nil {
+			e.Smoke = b
+		}
+	}
+	if err != nil {
+		notes = append(notes, "error: "+err.Error())
+	}
+	e.Notes = strings.Join(notes, "; ")
+}
+
+func (r *Rollback) step(s string) {
+	if r.OnStep != nil {
+		r.OnStep(s)
+	}
+}
+
+// remaining is the time left before ctx's deadline, def without one.
+func remaining(ctx context.Context, def time.Duration) time.Duration {
+	if d, ok := ctx.Deadline(); ok {
+		if left := time.Until(d); left > 0 {
+			return left
+		}
+		return time.Millisecond
+	}
+	return def
+}
