@@ -1,0 +1,119 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+
+	"github.com/stella-ops/stella-plugins/pkg/channel"
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/kube"
+	"github.com/stella-ops/stella-plugins/pkg/output"
+	"github.com/stella-ops/stella-plugins/pkg/promote"
+)
+
+func init() { register(newPromoteCmd) }
+
+// promoteFlags are the flags that are not options of the operation itself.
+type promoteFlags struct {
+	output, requireStage string
+	dryRun               bool
+}
+
+func newPromoteCmd(r *root) *cobra.Command {
+	p := promote.New(nil)
+	var fl promoteFlags
+	cmd := &cobra.Command{
+		Use:   "promote RELEASE CHART -f VALUES",
+		Short: "Upgrade a release with preflight, fail-fast verification, smoke, gates and evidence-keeping rollback",
+		Long: `promote upgrades (or first installs) RELEASE from CHART with -f VALUES:
+preflight (values align with the channel's release manifest, release not
+pending-*, lock free, --require-stage gate), bookmark of the current revision,
+upgrade through the Helm SDK without --atomic, fail-fast wait with the
+verify-pods engine, running digests = manifest pins, the channel's smoke
+suite. Any failure or interrupt rolls back to the bookmark (never uninstalls)
+and journals the evidence. --files-only runs the channel workflow instead:
+point the channel at --release, align --fix its files, align again.
+See docs/promote.md.
+
+Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
+3 timeout (rolled back) · 4 invalid input · 5 refused (gate, lock, pending).`,
+		Example: `  helm stella promote stellaops deploy/helm/stellaops -f deploy/helm/stellaops/values-stage.yaml -n stellaops
+  helm stella promote stellaops deploy/helm/stellaops -f deploy/helm/stellaops/values-prod.yaml \
+      --kube-context prod --require-stage staging/stellaops/stellaops --soak 30m
+  helm stella promote stellaops deploy/helm/stellaops -f values-prod.yaml --plan
+  helm stella promote --files-only --channel stable --release deploy/releases/2025.10.0-stable.yaml --git-commit --git-tag`,
+		Args: maxArgs(2),
+		RunE: func(c *cobra.Command, args []string) error {
+			return runPromote(c, r, p, &fl, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVarP(&p.ValuesFiles, "values", "f", nil, "values file (repeatable)")
+	f.StringVar(&p.Channel, "channel", "", "channel of the channels file (default: the one whose values list holds -f)")
+	f.StringVar(&p.Config, "config", channel.DefaultPath, "channels file")
+	f.DurationVar(&p.Timeout, "timeout", p.Timeout, "how long to wait for the new revision (failures end the wait early)")
+	f.BoolVar(&p.Plan, "plan", false, "show what would change (digests, chart, masked values diff) and stop")
+	f.BoolVar(&fl.dryRun, "dry-run", false, "alias of --plan")
+	f.BoolVar(&p.NoRollback, "no-rollback", false, "leave a failed upgrade in place (evidence is still journaled)")
+	f.StringVar(&fl.requireStage, "require-stage", "", "CONTEXT/NAMESPACE/RELEASE that must run the same digests, healthy, smoke passed")
+	f.DurationVar(&p.Soak, "soak", 0, "with --require-stage: staging unchanged and healthy at least this long")
+	f.DurationVar(&p.LockTimeout, "lock-timeout", 0, "how long the lock outlives a crashed holder (default 2m)")
+	f.StringVar(&p.SmokeSuite, "smoke-suite", "", "smoke suite file (default: the channel's smoke:)")
+	f.DurationVar(&p.SmokeTimeout, "smoke-timeout", 0, "overall smoke timeout (default 5m)")
+	f.BoolVar(&p.FilesOnly, "files-only", false, "channel workflow: point --channel at --release and align its files; no cluster")
+	f.StringVar(&p.ReleaseManifest, "release", "", "release manifest (with --files-only: the channel's new manifest)")
+	f.BoolVar(&p.GitCommit, "git-commit", false, "with --files-only: commit exactly the changed files")
+	f.BoolVar(&p.GitTag, "git-tag", false, "with --files-only: tag stable/airgap promotions")
+	f.StringVarP(&fl.output, "output", "o", "table", "output format: table|json|yaml")
+	return cmd
+}
+
+func runPromote(c *cobra.Command, r *root, p *promote.Promote, fl *promoteFlags, args []string) error {
+	f, err := output.ParseFormat(fl.output)
+	if err != nil {
+		return err
+	}
+	if !p.FilesOnly && len(args) != 2 {
+		return exit.InvalidInput("%q needs RELEASE and CHART (or --files-only)", c.CommandPath())
+	}
+	if len(args) == 2 {
+		p.Release, p.Chart = args[0], args[1]
+	}
+	p.Plan = p.Plan || fl.dryRun
+	p.Progress = r.err
+	cfg, err := r.clients()
+	if err != nil && !p.FilesOnly {
+		return err
+	}
+	if fl.requireStage != "" {
+		if p.Stage, p.StageRelease, err = r.stage(fl.requireStage); err != nil {
+			return err
+		}
+	}
+	res, err := promote.NewOn(cfg, p).Run(c.Context())
+	if res != nil {
+		if rerr := promote.Render(r.out, f, res); rerr != nil && err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// stage builds the configuration of --require-stage CONTEXT/NAMESPACE/RELEASE:
+// the same kubeconfig, the other context.
+func (r *root) stage(spec string) (*kube.Config, string, error) {
+	parts := strings.Split(spec, "/")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return nil, "", exit.InvalidInput("flag --require-stage: want CONTEXT/NAMESPACE/RELEASE, got %q", spec)
+	}
+	flags := genericclioptions.NewConfigFlags(true)
+	kc := r.settings.KubeConfig
+	flags.KubeConfig, flags.Context, flags.Namespace = &kc, &parts[0], &parts[1]
+	cfg, err := kube.Init(flags, kube.Options{Context: parts[0], Namespace: parts[1], HelmDriver: helmDriver()})
+	if err != nil {
+		return nil, "", exit.InvalidInput("flag --require-stage: %v", err)
+	}
+	return cfg, parts[2], nil
+}

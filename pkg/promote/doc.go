@@ -1,0 +1,12 @@
+// Package promote is the staging → production promotion of a Helm release
+// (runbook §3) and the channel promotion workflow (runbook §5).
+//
+// Promote runs a pure preflight (align findings, pending-* state, lock,
+// production gate) that changes nothing, then takes the release's Lease
+// lock, bookmarks the current revision, upgrades through the Helm SDK
+// without --atomic and without Helm's own wait, waits with the verify-pods
+// engine (fail fast), checks running digests against the release manifest,
+// runs the channel's smoke suite, and on any failure or interrupt rolls back
+// to the bookmarked revision (never uninstalls) keeping the evidence. Every
+// run that got past the preflight is journaled.
+package promote

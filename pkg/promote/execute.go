@@ -1,0 +1,120 @@
+package promote
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/stella-ops/stella-plugins/pkg/bookmark"
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/gitstate"
+	"github.com/stella-ops/stella-plugins/pkg/identity"
+	"github.com/stella-ops/stella-plugins/pkg/journal"
+	"github.com/stella-ops/stella-plugins/pkg/lock"
+)
+
+// rollbackBudget bounds the automatic rollback, which runs even after an
+// interrupt.
+const rollbackBudget = 2 * time.Minute
+
+// execute takes the lock, bookmarks, journals, upgrades, verifies and, on
+// failure, rolls back. The lock is released whatever happens.
+func (p *Promote) execute(ctx context.Context, st *state, res *Result) (err error) {
+	start := p.Now()
+	who := identity.Resolve(ctx, p.cfg.Typed, p.cfg.User)
+	held, err := lock.Acquire(ctx, p.cfg.Typed, p.cfg.Namespace, p.Release,
+		lock.Options{User: who.User, Operation: string(journal.Promote), Duration: p.LockTimeout})
+	if err != nil {
+		res.Outcome, res.Message = journal.Refused, err.Error()
+		return err
+	}
+	defer func() {
+		if rerr := held.Release(context.WithoutCancel(ctx)); rerr != nil && err == nil {
+			err = fmt.Errorf("promote: release lock: %w", rerr)
+		}
+	}()
+	if !st.first {
+		b, err := bookmark.NewCreate(p.cfg).Run(ctx, p.Release)
+		if err != nil {
+			return fmt.Errorf("promote: bookmark revision %d: %w", st.current.Version, err)
+		}
+		res.Bookmark = b.Bookmark.Name
+		p.progressf("bookmark: %s (revision %d)", res.Bookmark, st.current.Version)
+	}
+	git := gitstate.Read(ctx, p.GitDir)
+	e := journal.Entry{ID: journal.NewID(p.Release, start), Operation: journal.Promote, Release: p.Release,
+		Namespace: p.cfg.Namespace, Context: p.cfg.Context, Who: who, Start: start.UTC(), From: res.From,
+		Manifest: res.Manifest, Git: journal.Git{Describe: git.Describe, SHA: git.SHA}, Outcome: journal.InProgress,
+		Reason: "promote " + res.Manifest.Version + "-" + res.Manifest.Channel}
+	j := journal.New(p.cfg.Typed, p.cfg.Namespace)
+	if e, err = j.Append(ctx, e); err != nil {
+		return fmt.Errorf("promote: journal: %w", err)
+	}
+	res.Journal = e.ID
+	runErr := p.apply(ctx, st, res, held)
+	e.To, e.Evidence, e.Smoke, e.Notes = res.To, res.Evidence, smokeJSON(res.Smoke), res.Message
+	if res.Rollback != "" {
+		e.RollbackDuration = journal.Duration(p.rollbackTook)
+	}
+	e.Finish(res.Outcome, p.Now().UTC())
+	res.Duration = time.Duration(e.Duration).Round(time.Millisecond).String()
+	if _, jerr := j.Update(context.WithoutCancel(ctx), e); jerr != nil && runErr == nil {
+		runErr = fmt.Errorf("promote: journal: %w", jerr)
+	}
+	return runErr
+}
+
+// apply upgrades and verifies; on failure it rolls back and sets the
+// outcome. The error carries the exit code.
+func (p *Promote) apply(ctx context.Context, st *state, res *Result, held *lock.Held) error {
+	p.progressf("upgrade: %s in %s to %s-%s", p.Release, p.cfg.Namespace, res.Manifest.Version, res.Manifest.Channel)
+	rel, err := p.upgrade(ctx, st)
+	if rel != nil {
+		res.To.Revision = rel.Version
+		if rel.Chart != nil && rel.Chart.Metadata != nil {
+			res.To.ChartVersion = rel.Chart.Metadata.Version
+		}
+	}
+	if err != nil {
+		return p.fail(ctx, st, res, journal.Failed, exit.WithCode(exit.Operational, fmt.Errorf("promote: upgrade: %w", err)))
+	}
+	failure := p.verify(ctx, st, res, held)
+	if failure == nil {
+		res.Outcome = journal.Succeeded
+		res.Message = fmt.Sprintf("revision %d of %s is healthy, runs the manifest's digests and passed smoke", res.To.Revision, p.Release)
+		return nil
+	}
+	return p.fail(ctx, st, res, journal.RolledBack, failure)
+}
+
+// fail rolls back to the bookmarked revision (unless NoRollback or first
+// install) and records why.
+func (p *Promote) fail(ctx context.Context, st *state, res *Result, outcome journal.Outcome, why error) error {
+	res.Message = why.Error()
+	interrupted := errors.Is(ctx.Err(), context.Canceled)
+	switch {
+	case p.NoRollback || st.first:
+		res.Outcome = journal.Failed
+		if interrupted {
+			res.Outcome = journal.Interrupted
+		}
+		return why
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackBudget)
+	defer cancel()
+	took, err := p.rollback(rctx, st.current.Version)
+	p.rollbackTook = took
+	if err != nil {
+		res.Outcome = journal.Failed
+		res.Message += fmt.Sprintf("; rollback to revision %d failed: %v", st.current.Version, err)
+		return exit.WithCode(exit.Operational, fmt.Errorf("%w; rollback to revision %d failed: %v", why, st.current.Version, err))
+	}
+	res.Rollback = fmt.Sprintf("to revision %d in %s", st.current.Version, took.Round(time.Millisecond))
+	res.Outcome = outcome
+	if interrupted {
+		res.Outcome = journal.Interrupted
+	}
+	p.progressf("rollback: %s %s", p.Release, res.Rollback)
+	return why
+}

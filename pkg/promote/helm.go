@@ -1,0 +1,80 @@
+package promote
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"helm.sh/helm/v3/pkg/action"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/cli/values"
+	"helm.sh/helm/v3/pkg/getter"
+	"helm.sh/helm/v3/pkg/release"
+)
+
+// values merges the -f files as helm does.
+func (p *Promote) values() (map[string]any, error) {
+	v, err := (&values.Options{ValueFiles: p.ValuesFiles}).MergeValues(getter.Providers{})
+	if err != nil {
+		return nil, fmt.Errorf("values: %w", err)
+	}
+	return v, nil
+}
+
+// upgrade installs (first install) or upgrades through the Helm SDK,
+// without --atomic and without Helm's wait: verify waits instead. It runs
+// on a context that an interrupt does not cancel, so Helm never leaves the
+// release pending because of us; the caller sees the interrupt afterwards.
+func (p *Promote) upgrade(ctx context.Context, st *state) (*release.Release, error) {
+	ch, err := loader.Load(p.Chart)
+	if err != nil {
+		return nil, fmt.Errorf("load chart %s: %w", p.Chart, err)
+	}
+	vals, err := p.values()
+	if err != nil {
+		return nil, err
+	}
+	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.Timeout)
+	defer cancel()
+	if st.first {
+		in := action.NewInstall(p.cfg.Helm)
+		in.ReleaseName, in.Namespace, in.Timeout = p.Release, p.cfg.Namespace, p.Timeout
+		return in.RunWithContext(hctx, ch, vals)
+	}
+	up := action.NewUpgrade(p.cfg.Helm)
+	up.Namespace, up.Timeout, up.MaxHistory = p.cfg.Namespace, p.Timeout, 0
+	return up.RunWithContext(hctx, p.Release, ch, vals)
+}
+
+// rollback returns the release to revision through the Helm SDK (a new
+// revision with the bookmarked content); it never uninstalls.
+func (p *Promote) rollback(ctx context.Context, revision int) (time.Duration, error) {
+	start := time.Now()
+	rb := action.NewRollback(p.cfg.Helm)
+	rb.Version, rb.Timeout = revision, rollbackBudget
+	if dl, ok := ctx.Deadline(); ok {
+		rb.Timeout = time.Until(dl)
+	}
+	err := rb.Run(p.Release)
+	return time.Since(start), err
+}
+
+// dryRun renders the upgrade (or install) without applying it.
+func (p *Promote) dryRun(ctx context.Context, st *state) (*release.Release, error) {
+	ch, err := loader.Load(p.Chart)
+	if err != nil {
+		return nil, fmt.Errorf("load chart %s: %w", p.Chart, err)
+	}
+	vals, err := p.values()
+	if err != nil {
+		return nil, err
+	}
+	if st.first {
+		in := action.NewInstall(p.cfg.Helm)
+		in.ReleaseName, in.Namespace, in.DryRun, in.ClientOnly = p.Release, p.cfg.Namespace, true, true
+		return in.RunWithContext(ctx, ch, vals)
+	}
+	up := action.NewUpgrade(p.cfg.Helm)
+	up.Namespace, up.DryRun = p.cfg.Namespace, true
+	return up.RunWithContext(ctx, p.Release, ch, vals)
+}

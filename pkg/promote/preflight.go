@@ -1,0 +1,137 @@
+package promote
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	"github.com/stella-ops/stella-plugins/pkg/align"
+	"github.com/stella-ops/stella-plugins/pkg/channel"
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/helmx"
+	"github.com/stella-ops/stella-plugins/pkg/lock"
+	"github.com/stella-ops/stella-plugins/pkg/manifest"
+)
+
+// state is what the preflight learned; nothing has changed yet.
+type state struct {
+	channel  *channel.Channel
+	manifest *manifest.Manifest
+	current  helmx.Revision // zero on a first install
+	first    bool
+}
+
+// preflight checks everything that can refuse the promotion before any
+// change: the channel, alignment (exit 2), pending state and the lock
+// (exit 5), and the production gate (exit 5).
+func (p *Promote) preflight(ctx context.Context, res *Result) (*state, error) {
+	st := &state{}
+	var err error
+	if st.channel, err = p.resolveChannel(); err != nil {
+		return nil, err
+	}
+	path := st.channel.Release
+	if p.ReleaseManifest != "" {
+		path = p.ReleaseManifest
+	}
+	p.manifestPath = path
+	if st.manifest, err = manifest.Load(path); err != nil {
+		return nil, err
+	}
+	res.Manifest.Version, res.Manifest.Channel = st.manifest.Version, st.channel.Name
+	p.progressf("preflight: align %s with %s (%s)", strings.Join(p.ValuesFiles, ", "), st.channel.Name, st.manifest.Version)
+	if err := p.align(ctx, res); err != nil {
+		return nil, err
+	}
+	if err := p.readRelease(ctx, st, res); err != nil {
+		return nil, err
+	}
+	if err := p.lockFree(ctx); err != nil {
+		return nil, err
+	}
+	if p.Stage != nil {
+		if res.Gate, err = p.gate(ctx, st); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+func (p *Promote) resolveChannel() (*channel.Channel, error) {
+	f, err := channel.Load(p.Config)
+	if err != nil {
+		return nil, err
+	}
+	if p.Channel != "" {
+		return f.Channel(p.Channel)
+	}
+	return f.ChannelForValues(p.ValuesFiles[0])
+}
+
+// align runs align (with --lint, so the rendered chart is checked too) on
+// the values files against the channel's manifest.
+func (p *Promote) align(ctx context.Context, res *Result) error {
+	a := align.New(p.Progress)
+	a.SetConfig(p.Config)
+	a.Channel, a.Values, a.Chart, a.Lint = res.Manifest.Channel, p.ValuesFiles, p.Chart, true
+	a.Release = p.ReleaseManifest
+	r, err := a.Run(ctx)
+	if err != nil {
+		return fmt.Errorf("preflight: %w", err)
+	}
+	if !r.Aligned {
+		for _, f := range r.Findings {
+			if f.Status.Problem() {
+				res.Findings = append(res.Findings, f)
+			}
+		}
+		res.Outcome, res.Message = "drift", "values do not align with the release manifest; nothing changed"
+		return exit.Failed("preflight: %d align finding(s); nothing changed", r.Problems())
+	}
+	return nil
+}
+
+// readRelease finds the current revision and refuses a pending one.
+func (p *Promote) readRelease(ctx context.Context, st *state, res *Result) error {
+	revs, err := helmx.New(p.cfg).Revisions(ctx, p.Release)
+	if err != nil && !errors.Is(err, helmx.ErrNotFound) {
+		return fmt.Errorf("preflight: read release: %w", err)
+	}
+	if pend, ok := helmx.PendingRevision(revs); ok {
+		res.Outcome = "refused"
+		res.Message = fmt.Sprintf("revision %d is %s", pend.Version, pend.Status)
+		return exit.Refusal("preflight: release %s revision %d is %s: run `helm stella safe-rollback %s --recover` first",
+			p.Release, pend.Version, pend.Status, p.Release)
+	}
+	cur, ok := helmx.Current(revs)
+	st.current, st.first = cur, !ok
+	if ok {
+		res.From.Revision = cur.Version
+		rec, err := helmx.New(p.cfg).Get(ctx, p.Release, cur.Version)
+		if err != nil {
+			return fmt.Errorf("preflight: read release: %w", err)
+		}
+		if r, err := rec.Release(); err == nil && r.Chart != nil && r.Chart.Metadata != nil {
+			res.From.ChartVersion = r.Chart.Metadata.Version
+		}
+	}
+	return nil
+}
+
+// lockFree refuses when another operation holds the release's lock.
+func (p *Promote) lockFree(ctx context.Context) error {
+	info, err := lock.Get(ctx, p.cfg.Typed, p.cfg.Namespace, p.Release)
+	if apierrors.IsNotFound(err) || (err == nil && info == nil) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("preflight: read lock: %w", err)
+	}
+	if info.Held(p.Now()) {
+		return exit.Refusal("preflight: release %s is locked by %s", p.Release, info)
+	}
+	return nil
+}

@@ -1,0 +1,160 @@
+package promote
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/stella-ops/stella-plugins/pkg/align"
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/journal"
+	"github.com/stella-ops/stella-plugins/pkg/kube"
+	"github.com/stella-ops/stella-plugins/pkg/plan"
+	"github.com/stella-ops/stella-plugins/pkg/smoke"
+	"github.com/stella-ops/stella-plugins/pkg/verify"
+)
+
+// Promote is the promote operation. Set the option fields, then call Run.
+type Promote struct {
+	cfg *kube.Config
+
+	Release     string   // Helm release name
+	Chart       string   // chart directory or archive
+	ValuesFiles []string // -f
+	Channel     string   // channel of the channels file; default: the one holding ValuesFiles[0]
+	Config      string   // channels file
+	Timeout     time.Duration
+	Plan        bool // show what would change and stop
+	NoRollback  bool // keep a failed upgrade in place (evidence is still journaled)
+	// Stage is the staging release's configuration for --require-stage
+	// (built by the caller for the other context); StageRelease names it.
+	Stage        *kube.Config
+	StageRelease string
+	Soak         time.Duration // with Stage: staging unchanged and healthy this long
+	LockTimeout  time.Duration
+	SmokeSuite   string // overrides the channel's smoke suite file
+	SmokeTimeout time.Duration
+	GitDir       string // deploy checkout ("" = working directory)
+
+	// Channel workflow (runbook §5).
+	FilesOnly       bool
+	ReleaseManifest string
+	GitCommit       bool
+	GitTag          bool
+
+	Progress io.Writer // progress lines; nil discards
+	Now      func() time.Time
+
+	rollbackTook time.Duration
+	manifestPath string
+}
+
+// New returns a Promote on the injected configuration.
+func New(cfg *kube.Config) *Promote {
+	return &Promote{cfg: cfg, Timeout: 15 * time.Minute, Progress: io.Discard, Now: time.Now}
+}
+
+// Result is what Run did; it is rendered once by the caller, also on error.
+type Result struct {
+	Release   string             `json:"release"`
+	Namespace string             `json:"namespace"`
+	Context   string             `json:"kubeContext,omitempty"`
+	Outcome   journal.Outcome    `json:"outcome"`
+	Message   string             `json:"message"`
+	From      journal.Revision   `json:"from"`
+	To        journal.Revision   `json:"to"`
+	Manifest  journal.Manifest   `json:"manifest"`
+	Bookmark  string             `json:"bookmark,omitempty"`
+	Journal   string             `json:"journal,omitempty"` // journal entry ID
+	Duration  string             `json:"duration,omitempty"`
+	Rollback  string             `json:"rollback,omitempty"` // "to revision N in 1.2s"
+	Findings  []align.Finding    `json:"findings,omitempty"`
+	Gate      *GateResult        `json:"gate,omitempty"`
+	Verify    *verify.Result     `json:"verify,omitempty"`
+	Smoke     *smoke.Summary     `json:"smoke,omitempty"`
+	Evidence  []journal.Evidence `json:"evidence,omitempty"`
+	Plan      *plan.Plan         `json:"plan,omitempty"`
+	Files     *FilesResult       `json:"files,omitempty"`
+}
+
+// Run promotes. The error carries the exit code (2 drift or failed and
+// rolled back, 3 timeout, 4 invalid input, 5 refused); the Result is
+// returned whenever there is something to show.
+func (p *Promote) Run(ctx context.Context) (*Result, error) {
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	if p.FilesOnly {
+		return p.runFiles(ctx)
+	}
+	res := &Result{Release: p.Release, Namespace: p.cfg.Namespace, Context: p.cfg.Context}
+	st, err := p.preflight(ctx, res)
+	if err != nil {
+		return res, err
+	}
+	if p.Plan {
+		res.Plan, err = p.plan(ctx, st)
+		res.Outcome, res.Message = "planned", "nothing changed"
+		return res, err
+	}
+	return res, p.execute(ctx, st, res)
+}
+
+func (p *Promote) validate() error {
+	if p.Now == nil {
+		p.Now = time.Now
+	}
+	if p.Progress == nil {
+		p.Progress = io.Discard
+	}
+	if p.FilesOnly {
+		if p.Channel == "" || p.ReleaseManifest == "" {
+			return exit.InvalidInput("flag --files-only: needs --channel and --release")
+		}
+		return nil
+	}
+	switch {
+	case p.GitCommit || p.GitTag:
+		return exit.InvalidInput("flag --git-commit/--git-tag: only with --files-only")
+	case p.Release == "" || p.Chart == "":
+		return exit.InvalidInput("promote: RELEASE and CHART are required")
+	case len(p.ValuesFiles) == 0:
+		return exit.InvalidInput("flag -f/--values: at least one values file is required")
+	case p.Timeout <= 0:
+		return exit.InvalidInput("flag --timeout: must be positive, got %s", p.Timeout)
+	case p.Soak < 0:
+		return exit.InvalidInput("flag --soak: must not be negative, got %s", p.Soak)
+	case p.Soak > 0 && p.Stage == nil:
+		return exit.InvalidInput("flag --soak: only with --require-stage")
+	}
+	return nil
+}
+
+func (p *Promote) progressf(format string, a ...any) {
+	fmt.Fprintf(p.Progress, format+"\n", a...)
+}
+
+// smokeJSON is the smoke summary as the journal stores it.
+func smokeJSON(s *smoke.Summary) json.RawMessage {
+	if s == nil {
+		return nil
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+func journalManifest(version, ch string) journal.Manifest {
+	return journal.Manifest{Version: version, Channel: ch}
+}
+
+// NewOn binds options prepared before the configuration existed (flag
+// parsing) to cfg.
+func NewOn(cfg *kube.Config, opts *Promote) *Promote {
+	opts.cfg = cfg
+	return opts
+}

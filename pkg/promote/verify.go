@@ -1,0 +1,131 @@
+package promote
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/health"
+	"github.com/stella-ops/stella-plugins/pkg/journal"
+	"github.com/stella-ops/stella-plugins/pkg/lock"
+	"github.com/stella-ops/stella-plugins/pkg/smoke"
+	"github.com/stella-ops/stella-plugins/pkg/verify"
+	"github.com/stella-ops/stella-plugins/pkg/watch"
+)
+
+// logLines is how many log lines of a failed container are kept.
+const logLines = 20
+
+// verify waits for the new revision with the verify-pods engine (fail
+// fast), checks the running digests against the manifest, then runs the
+// smoke suite. It returns the failure (with its exit code) or nil.
+func (p *Promote) verify(ctx context.Context, st *state, res *Result, held *lock.Held) error {
+	wctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	go func() {
+		select {
+		case err := <-held.Lost():
+			cancel(fmt.Errorf("lock lost: %w", err))
+		case <-wctx.Done():
+		}
+	}()
+	p.progressf("wait: up to %s, failing fast", p.Timeout)
+	r, err := p.check(wctx, true, false)
+	if err != nil {
+		if cause := context.Cause(wctx); cause != nil {
+			return exit.WithCode(exit.Operational, fmt.Errorf("promote: wait interrupted: %w", cause))
+		}
+		return fmt.Errorf("promote: wait: %w", err)
+	}
+	res.Verify = r
+	if !r.Healthy() {
+		res.Evidence = Evidence(r)
+		if r.Verdict == verify.TimedOut {
+			return exit.TimedOut("promote: revision %d not healthy after %s: %s", res.To.Revision, p.Timeout, r.Message)
+		}
+		return exit.Failed("promote: revision %d failed: %s", res.To.Revision, r.Message)
+	}
+	p.progressf("verify: running digests against %s", res.Manifest.Version)
+	if r, err = p.check(ctx, false, true); err != nil {
+		return fmt.Errorf("promote: verify digests: %w", err)
+	}
+	res.Verify = r
+	if !r.Healthy() {
+		res.Evidence = Evidence(r)
+		return exit.Failed("promote: running digests differ from the manifest: %s", r.Message)
+	}
+	return p.smoke(ctx, st, res)
+}
+
+// check runs verify-pods on the release: wait (fail fast), or once with
+// the manifest's pins.
+func (p *Promote) check(ctx context.Context, wait, pins bool) (*verify.Result, error) {
+	v := verify.New(p.cfg)
+	v.Options = verify.Options{Release: p.Release, Namespace: p.cfg.Namespace, Wait: wait, Timeout: p.Timeout,
+		Logs: true, TailLines: logLines, Progress: p.snapshot()}
+	if pins {
+		v.Channel, v.ChannelsFile, v.ReleaseManifest = "", "", p.manifestPath
+	}
+	return v.Run(ctx)
+}
+
+// snapshot prints the wait's progress, one line per change.
+func (p *Promote) snapshot() func(watch.Snapshot) {
+	last := ""
+	return func(s watch.Snapshot) {
+		line := fmt.Sprintf("%s: %s", s.State, s.Summary)
+		if line != last {
+			last = line
+			p.progressf("wait %s: %s", s.Elapsed.Round(time.Second), line)
+		}
+	}
+}
+
+// smoke runs the channel's suite (or SmokeSuite).
+func (p *Promote) smoke(ctx context.Context, st *state, res *Result) error {
+	path := p.SmokeSuite
+	if path == "" {
+		path = st.channel.Smoke
+	}
+	if path == "" {
+		p.progressf("smoke: channel %s has no suite", st.channel.Name)
+		return nil
+	}
+	suite, err := smoke.Load(path)
+	if err != nil {
+		return err
+	}
+	p.progressf("smoke: %s", path)
+	s, err := smoke.New(p.cfg).Run(ctx, smoke.Options{Suite: suite, Release: p.Release, Namespace: p.cfg.Namespace,
+		Channel: st.channel.Name, Version: st.manifest.Version, Timeout: p.SmokeTimeout})
+	if err != nil {
+		return fmt.Errorf("promote: smoke: %w", err)
+	}
+	res.Smoke = s
+	if !s.OK() {
+		return exit.Failed("promote: smoke failed: %d of %d checks failed", s.Failed, len(s.Results))
+	}
+	return nil
+}
+
+// Evidence turns verify-pods findings into journal evidence: pod,
+// container, reason, message, events and the last log lines.
+func Evidence(r *verify.Result) []journal.Evidence {
+	var out []journal.Evidence
+	for _, w := range r.Unhealthy() {
+		if len(w.Findings) == 0 {
+			out = append(out, journal.Evidence{Pod: w.Kind + "/" + w.Name, Reason: w.Reason, Message: w.Message, Events: w.Events})
+			continue
+		}
+		for _, f := range w.Findings {
+			out = append(out, evidenceOf(f))
+		}
+	}
+	return out
+}
+
+func evidenceOf(f health.Finding) journal.Evidence {
+	return journal.Evidence{Pod: f.Pod, Container: f.Container, Reason: f.Reason, Message: f.Message,
+		Events: f.Events, LogTail: f.Logs}
+}
