@@ -23,9 +23,9 @@ func init() { register(newSmokeCmd) }
 // operation's options once.
 type smokeFlags struct {
 	suite, channel, config, junit, output string
-	parallel                               int
-	timeout                                time.Duration
-	baseURLs                               []string
+	parallel                              int
+	timeout                               time.Duration
+	baseURLs                              []string
 }
 
 func newSmokeCmd(r *root) *cobra.Command {

@@ -6,9 +6,9 @@ import (
 	"sort"
 	"strings"
 
+	"helm.sh/helm/v3/pkg/releaseutil"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"helm.sh/helm/v3/pkg/releaseutil"
 	sigsyaml "sigs.k8s.io/yaml"
 )
 

@@ -53,9 +53,9 @@ type jsonStep struct {
 	Matches *regexp.Regexp
 }
 
-// Plan renders the suite's checks for vars. baseURLs maps a Service name
+// planSuite renders the suite's checks for vars. baseURLs maps a Service name
 // (as rendered) to a URL used instead of a port-forward. Pure.
-func Plan(s *Suite, v Vars, baseURLs map[string]string) ([]step, error) {
+func planSuite(s *Suite, v Vars, baseURLs map[string]string) ([]step, error) {
 	steps := make([]step, 0, len(s.Checks))
 	for i := range s.Checks {
 		st, err := s.plan(&s.Checks[i], v, baseURLs)
@@ -216,4 +216,11 @@ func dnsName(s string) string {
 		n = strings.TrimRight(n[:40], "-")
 	}
 	return n
+}
+
+// Validate renders every check for v without running anything: the same
+// file:line errors (exit 4) a run would stop on.
+func (s *Suite) Validate(v Vars, baseURLs map[string]string) error {
+	_, err := planSuite(s, v, baseURLs)
+	return err
 }

@@ -44,7 +44,7 @@ func runSuite(t *testing.T, suite string, url string, parallel int, overall time
 	if err != nil {
 		t.Fatal(err)
 	}
-	steps, err := Plan(s, Vars{Release: "r"}, map[string]string{"web": url})
+	steps, err := planSuite(s, Vars{Release: "r"}, map[string]string{"web": url})
 	if err != nil {
 		t.Fatal(err)
 	}

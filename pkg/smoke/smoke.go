@@ -53,7 +53,7 @@ func (o *Smoke) Run(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, exit.InvalidInput("smoke: no suite")
 	}
 	vars := Vars{Release: first2(opts.Release, opts.Suite.Release), Namespace: first2(opts.Namespace, o.cfg.Namespace), Channel: opts.Channel, Version: opts.Version}
-	steps, err := Plan(opts.Suite, vars, opts.BaseURLs)
+	steps, err := planSuite(opts.Suite, vars, opts.BaseURLs)
 	if err != nil {
 		return nil, err
 	}

@@ -24,12 +24,12 @@ const (
 
 // Suite is a smoke suite file. Strings of checks are Go templates over Vars.
 type Suite struct {
-	Path     string        `yaml:"-" json:"path"`
-	Release  string        `yaml:"release" json:"release,omitempty"` // default release name
-	Timeout  time.Duration `yaml:"timeout" json:"timeout,omitempty"` // default per-check timeout
-	Retries  int           `yaml:"retries" json:"retries,omitempty"` // default retries
-	Backoff  time.Duration `yaml:"backoff" json:"backoff,omitempty"` // default first backoff
-	Checks   []Check       `yaml:"checks" json:"checks"`
+	Path    string        `yaml:"-" json:"path"`
+	Release string        `yaml:"release" json:"release,omitempty"` // default release name
+	Timeout time.Duration `yaml:"timeout" json:"timeout,omitempty"` // default per-check timeout
+	Retries int           `yaml:"retries" json:"retries,omitempty"` // default retries
+	Backoff time.Duration `yaml:"backoff" json:"backoff,omitempty"` // default first backoff
+	Checks  []Check       `yaml:"checks" json:"checks"`
 }
 
 // Check is one smoke check: exactly one of HTTP, Endpoints, HelmTests, Job.

@@ -33,7 +33,7 @@ func TestParseExample(t *testing.T) {
 	if kinds[KindHTTP] != 15 || kinds[KindEndpoints] != 1 || kinds[KindHelmTests] != 1 {
 		t.Fatalf("kinds = %v", kinds)
 	}
-	steps, err := Plan(s, Vars{Release: "stellaops", Namespace: "ns", Channel: "stable", Version: "2025.09.2"}, nil)
+	steps, err := planSuite(s, Vars{Release: "stellaops", Namespace: "ns", Channel: "stable", Version: "2025.09.2"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,11 +82,11 @@ func TestPlanTemplates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Plan(s, Vars{Release: "r", Version: "1.2"}, nil)
+	_, err = planSuite(s, Vars{Release: "r", Version: "1.2"}, nil)
 	if err == nil || err.Error() != `s.yaml:8: template "{{ .Channel }}": no value for .Channel (pass --channel)` {
 		t.Fatalf("missing channel: %v", err)
 	}
-	steps, err := Plan(s, Vars{Release: "r", Version: "1.2", Channel: "edge"}, map[string]string{"r-web": "http://127.0.0.1:1/"})
+	steps, err := planSuite(s, Vars{Release: "r", Version: "1.2", Channel: "edge"}, map[string]string{"r-web": "http://127.0.0.1:1/"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestPlanJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	steps, err := Plan(s, Vars{Version: "2.0"}, nil)
+	steps, err := planSuite(s, Vars{Version: "2.0"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,142 +22,165 @@ import (
 // services are stand-in HTTP servers reached through the API server.
 func TestSmoke(t *testing.T) {
 	e := newSmokeEnv(t)
-	run := func(name string, f func(t *testing.T)) { e.reset(); t.Run(name, f) }
+	for _, c := range []struct {
+		name string
+		f    func(*testing.T, *smokeEnv)
+	}{
+		{"example suite all pass, JUnit parsed back", smokeAllPass},
+		{"version reporting another channel fails with the field", smokeWrongChannel},
+		{"wrong status", smokeWrongStatus},
+		{"fails twice then recovers within its retries", smokeRecovers},
+		{"a hanging check times out, the overall timeout exits 3", smokeTimeouts},
+		{"parallel checks take about the slowest one", smokeParallel},
+		{"job checks: a passing Job is removed, a failing one shows its pod's logs", smokeJobChecks},
+		{"base-url override skips the port-forward", smokeBaseURL},
+	} {
+		e.reset()
+		t.Run(c.name, func(t *testing.T) { c.f(t, e) })
+	}
+}
 
-	run("example suite all pass, JUnit parsed back", func(t *testing.T) {
-		junit := filepath.Join(t.TempDir(), "smoke.xml")
-		s, r := e.summary("--junit", junit) // no -f: the channel's smoke: file
-		expectCode(t, r, 0)
-		if s.Passed != 17 || s.Failed != 0 || s.Channel != "stable" || s.Version != smokeVersion || !strings.HasSuffix(s.Suite, "deploy/smoke.yaml") {
-			t.Fatalf("summary %+v", s)
+// smokeAllPass: example suite all pass, JUnit parsed back.
+func smokeAllPass(t *testing.T, e *smokeEnv) {
+	junit := filepath.Join(t.TempDir(), "smoke.xml")
+	s, r := e.summary("--junit", junit) // no -f: the channel's smoke: file
+	expectCode(t, r, 0)
+	if s.Passed != 17 || s.Failed != 0 || s.Channel != "stable" || s.Version != smokeVersion || !strings.HasSuffix(s.Suite, "deploy/smoke.yaml") {
+		t.Fatalf("summary %+v", s)
+	}
+	for svc, srv := range e.servers {
+		if srv.Requests() < 3 {
+			t.Errorf("%s stand-in saw %d requests, want ≥ 3 (liveness, readiness, version)", svc, srv.Requests())
 		}
-		for svc, srv := range e.servers {
-			if srv.Requests() < 3 {
-				t.Errorf("%s stand-in saw %d requests, want ≥ 3 (liveness, readiness, version)", svc, srv.Requests())
-			}
-		}
-		b, err := os.ReadFile(junit)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var j smoke.JUnitSuites
-		if err := xml.Unmarshal(b, &j); err != nil {
-			t.Fatalf("junit: %v\n%s", err, b)
-		}
-		if j.Tests != 17 || j.Failures != 0 || len(j.Suites) != 1 || len(j.Suites[0].Cases) != 17 || j.Suites[0].Cases[2].Name != "authority-version" {
-			t.Fatalf("junit %+v", j)
-		}
-	})
+	}
+	b, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var j smoke.JUnitSuites
+	if err := xml.Unmarshal(b, &j); err != nil {
+		t.Fatalf("junit: %v\n%s", err, b)
+	}
+	if j.Tests != 17 || j.Failures != 0 || len(j.Suites) != 1 || len(j.Suites[0].Cases) != 17 || j.Suites[0].Cases[2].Name != "authority-version" {
+		t.Fatalf("junit %+v", j)
+	}
+}
 
-	run("version reporting another channel fails with the field", func(t *testing.T) {
-		e.servers["authority"].SetSource("edge")
-		junit := filepath.Join(t.TempDir(), "smoke.xml")
-		s, r := e.summary("--junit", junit)
-		expectCode(t, r, 2)
-		got := result(t, s, "authority-version")
-		if got.Status != smoke.Fail || !strings.Contains(got.Reason, `GET /version: field source = "edge", want "stable"`) || s.Passed != 16 {
-			t.Fatalf("authority-version %+v (passed %d)", got, s.Passed)
-		}
-		b, _ := os.ReadFile(junit)
-		var j smoke.JUnitSuites
-		if err := xml.Unmarshal(b, &j); err != nil || j.Failures != 1 || j.Suites[0].Cases[2].Failure == nil || j.Suites[0].Cases[2].Failure.Message != got.Reason {
-			t.Fatalf("junit failure: %v %+v", err, j)
-		}
-	})
+// smokeWrongChannel: version reporting another channel fails with the field.
+func smokeWrongChannel(t *testing.T, e *smokeEnv) {
+	e.servers["authority"].SetSource("edge")
+	junit := filepath.Join(t.TempDir(), "smoke.xml")
+	s, r := e.summary("--junit", junit)
+	expectCode(t, r, 2)
+	got := result(t, s, "authority-version")
+	if got.Status != smoke.Fail || !strings.Contains(got.Reason, `GET /version: field source = "edge", want "stable"`) || s.Passed != 16 {
+		t.Fatalf("authority-version %+v (passed %d)", got, s.Passed)
+	}
+	b, _ := os.ReadFile(junit)
+	var j smoke.JUnitSuites
+	if err := xml.Unmarshal(b, &j); err != nil || j.Failures != 1 || j.Suites[0].Cases[2].Failure == nil || j.Suites[0].Cases[2].Failure.Message != got.Reason {
+		t.Fatalf("junit failure: %v %+v", err, j)
+	}
+}
 
-	run("wrong status", func(t *testing.T) {
-		e.servers["authority"].SetNotReady(true)
-		p := e.suite("release: stellaops\nchecks:\n" + httpCheck("ready", "authority", "/health/readiness", "    retries: 0\n"))
-		r := e.smoke("-f", p)
-		expectCode(t, r, 2)
-		if !strings.Contains(r.Stdout, "GET /health/readiness: status 503, want 200") || !strings.Contains(r.Stdout, "FAIL") {
-			t.Fatalf("stdout:\n%s", r.Stdout)
-		}
-	})
+// smokeWrongStatus: wrong status.
+func smokeWrongStatus(t *testing.T, e *smokeEnv) {
+	e.servers["authority"].SetNotReady(true)
+	p := e.suite("release: stellaops\nchecks:\n" + httpCheck("ready", "authority", "/health/readiness", "    retries: 0\n"))
+	r := e.smoke("-f", p)
+	expectCode(t, r, 2)
+	if !strings.Contains(r.Stdout, "GET /health/readiness: status 503, want 200") || !strings.Contains(r.Stdout, "FAIL") {
+		t.Fatalf("stdout:\n%s", r.Stdout)
+	}
+}
 
-	run("fails twice then recovers within its retries", func(t *testing.T) {
-		e.servers["concelier"].FailNext(2)
-		p := e.suite("checks:\n" + httpCheck("live", "concelier", "/health/liveness", "    retries: 3\n    backoff: 200ms\n"))
-		s, r := e.summary("-f", p)
-		expectCode(t, r, 0)
-		if got := result(t, s, "live"); got.Status != smoke.Pass || got.Attempts != 3 {
-			t.Fatalf("live %+v", got)
-		}
-	})
+// smokeRecovers: fails twice then recovers within its retries.
+func smokeRecovers(t *testing.T, e *smokeEnv) {
+	e.servers["concelier"].FailNext(2)
+	p := e.suite("checks:\n" + httpCheck("live", "concelier", "/health/liveness", "    retries: 3\n    backoff: 200ms\n"))
+	s, r := e.summary("-f", p)
+	expectCode(t, r, 0)
+	if got := result(t, s, "live"); got.Status != smoke.Pass || got.Attempts != 3 {
+		t.Fatalf("live %+v", got)
+	}
+}
 
-	run("a hanging check times out, the overall timeout exits 3", func(t *testing.T) {
-		e.servers["notify"].SetHang(true)
-		p := e.suite("checks:\n" + httpCheck("hang", "notify", "/health/liveness", "    timeout: 2s\n") + httpCheck("ok", "authority", "/health/liveness", ""))
-		s, r := e.summary("-f", p)
-		expectCode(t, r, 2)
-		got := result(t, s, "hang")
-		if !got.TimedOut || !strings.HasPrefix(got.Reason, "timed out after 2s") || got.Duration() < 2*time.Second || got.Duration() > 4*time.Second || result(t, s, "ok").Status != smoke.Pass {
-			t.Fatalf("hang %+v", got)
-		}
-		p = e.suite("checks:\n" + httpCheck("hang", "notify", "/health/liveness", "    timeout: 1m\n"))
-		s, r = e.summary("-f", p, "--timeout", "1500ms")
-		expectCode(t, r, 3)
-		if !s.TimedOut || !strings.HasPrefix(result(t, s, "hang").Reason, "overall timeout 1.5s reached") {
-			t.Fatalf("summary %+v", s)
-		}
-	})
+// smokeTimeouts: a hanging check times out, the overall timeout exits 3.
+func smokeTimeouts(t *testing.T, e *smokeEnv) {
+	e.servers["notify"].SetHang(true)
+	p := e.suite("checks:\n" + httpCheck("hang", "notify", "/health/liveness", "    timeout: 2s\n") + httpCheck("ok", "authority", "/health/liveness", ""))
+	s, r := e.summary("-f", p)
+	expectCode(t, r, 2)
+	got := result(t, s, "hang")
+	if !got.TimedOut || !strings.HasPrefix(got.Reason, "timed out after 2s") || got.Duration() < 2*time.Second || got.Duration() > 4*time.Second || result(t, s, "ok").Status != smoke.Pass {
+		t.Fatalf("hang %+v", got)
+	}
+	p = e.suite("checks:\n" + httpCheck("hang", "notify", "/health/liveness", "    timeout: 1m\n"))
+	s, r = e.summary("-f", p, "--timeout", "1500ms")
+	expectCode(t, r, 3)
+	if !s.TimedOut || !strings.HasPrefix(result(t, s, "hang").Reason, "overall timeout 1.5s reached") {
+		t.Fatalf("summary %+v", s)
+	}
+}
 
-	run("parallel checks take about the slowest one", func(t *testing.T) {
-		suite := "checks:\n"
-		for i, svc := range smokeServices[:4] {
-			d := time.Second
-			if i == 3 {
-				d = 2 * time.Second
-			}
-			e.servers[svc].SetDelay(d)
-			suite += httpCheck(svc, svc, "/health/liveness", "")
+// smokeParallel: parallel checks take about the slowest one.
+func smokeParallel(t *testing.T, e *smokeEnv) {
+	suite := "checks:\n"
+	for i, svc := range smokeServices[:4] {
+		d := time.Second
+		if i == 3 {
+			d = 2 * time.Second
 		}
-		p := e.suite(suite)
-		par, r := e.summary("-f", p, "--parallel", "4")
-		expectCode(t, r, 0)
-		seq, r := e.summary("-f", p, "--parallel", "1")
-		expectCode(t, r, 0)
-		t.Logf("--parallel 4: %d ms, --parallel 1: %d ms", par.DurationMS, seq.DurationMS)
-		if par.DurationMS < 2000 || par.DurationMS > 3500 || seq.DurationMS < 5000 {
-			t.Fatalf("parallel %d ms (want ≈ 2000, the slowest), sequential %d ms (want ≥ 5000)", par.DurationMS, seq.DurationMS)
-		}
-	})
+		e.servers[svc].SetDelay(d)
+		suite += httpCheck(svc, svc, "/health/liveness", "")
+	}
+	p := e.suite(suite)
+	par, r := e.summary("-f", p, "--parallel", "4")
+	expectCode(t, r, 0)
+	seq, r := e.summary("-f", p, "--parallel", "1")
+	expectCode(t, r, 0)
+	t.Logf("--parallel 4: %d ms, --parallel 1: %d ms", par.DurationMS, seq.DurationMS)
+	if par.DurationMS < 2000 || par.DurationMS > 3500 || seq.DurationMS < 5000 {
+		t.Fatalf("parallel %d ms (want ≈ 2000, the slowest), sequential %d ms (want ≥ 5000)", par.DurationMS, seq.DurationMS)
+	}
+}
 
-	run("job checks: a passing Job is removed, a failing one shows its pod's logs", func(t *testing.T) {
-		logFile := filepath.Join(t.TempDir(), "migrate.log")
-		os.WriteFile(logFile, []byte("2026-11-25T20:00:00.000000000Z stderr F migration 42 failed: relation exists\n"), 0o644)
-		e.clusterLogs("migrate", logFile)
-		job := func(name, annotations string) string {
-			return fmt.Sprintf("  - name: %s\n    timeout: 1m\n    job:\n      template:\n        apiVersion: batch/v1\n        kind: Job\n"+
-				"        spec:\n          backoffLimit: 0\n          template:\n            metadata: {annotations: %s}\n"+
-				"            spec:\n              restartPolicy: Never\n              containers:\n"+
-				"                - {name: migrate, image: \"registry.example/migrate:{{ .Version }}\"}\n", name, annotations)
-		}
-		p := e.suite("checks:\n" + job("migrate-ok", "{}") + job("migrate-bad", `{"stella.test/simulate": fail}`))
-		s, r := e.summary("-f", p)
-		expectCode(t, r, 2)
-		ok, bad := result(t, s, "migrate-ok"), result(t, s, "migrate-bad")
-		if ok.Status != smoke.Pass || bad.Status != smoke.Fail || !strings.Contains(bad.Reason, "failed: BackoffLimitExceeded") ||
-			!strings.Contains(bad.Logs, "migration 42 failed: relation exists") || !strings.Contains(bad.Logs, "container migrate (Failed)") {
-			t.Fatalf("ok %+v\nbad %+v", ok, bad)
-		}
-		jobs, err := e.h.Client.BatchV1().Jobs(e.h.Namespace).List(context.Background(), metav1.ListOptions{})
-		if err != nil || len(jobs.Items) != 1 || !strings.HasPrefix(jobs.Items[0].Name, "smoke-migrate-bad-") {
-			t.Fatalf("jobs left: %v %+v", err, jobs)
-		}
-	})
+// smokeJobChecks: job checks: a passing Job is removed, a failing one shows its pod's logs.
+func smokeJobChecks(t *testing.T, e *smokeEnv) {
+	logFile := filepath.Join(t.TempDir(), "migrate.log")
+	os.WriteFile(logFile, []byte("2026-11-25T20:00:00.000000000Z stderr F migration 42 failed: relation exists\n"), 0o644)
+	e.clusterLogs("migrate", logFile)
+	job := func(name, annotations string) string {
+		return fmt.Sprintf("  - name: %s\n    timeout: 1m\n    job:\n      template:\n        apiVersion: batch/v1\n        kind: Job\n"+
+			"        spec:\n          backoffLimit: 0\n          template:\n            metadata: {annotations: %s}\n"+
+			"            spec:\n              restartPolicy: Never\n              containers:\n"+
+			"                - {name: migrate, image: \"registry.example/migrate:{{ .Version }}\"}\n", name, annotations)
+	}
+	p := e.suite("checks:\n" + job("migrate-ok", "{}") + job("migrate-bad", `{"stella.test/simulate": fail}`))
+	s, r := e.summary("-f", p)
+	expectCode(t, r, 2)
+	ok, bad := result(t, s, "migrate-ok"), result(t, s, "migrate-bad")
+	if ok.Status != smoke.Pass || bad.Status != smoke.Fail || !strings.Contains(bad.Reason, "failed: BackoffLimitExceeded") ||
+		!strings.Contains(bad.Logs, "migration 42 failed: relation exists") || !strings.Contains(bad.Logs, "container migrate (Failed)") {
+		t.Fatalf("ok %+v\nbad %+v", ok, bad)
+	}
+	jobs, err := e.h.Client.BatchV1().Jobs(e.h.Namespace).List(context.Background(), metav1.ListOptions{})
+	if err != nil || len(jobs.Items) != 1 || !strings.HasPrefix(jobs.Items[0].Name, "smoke-migrate-bad-") {
+		t.Fatalf("jobs left: %v %+v", err, jobs)
+	}
+}
 
-	run("base-url override skips the port-forward", func(t *testing.T) {
-		a := e.servers["authority"]
-		p := e.suite("checks:\n" + httpCheck("live", "authority", "/health/liveness", ""))
-		before := a.Requests()
-		r := e.smoke("-f", p, "--base-url", fmt.Sprintf("stellaops-authority=http://127.0.0.1:%d", a.Port()))
-		expectCode(t, r, 0)
-		if a.Requests() != before+1 {
-			t.Fatalf("requests %d → %d", before, a.Requests())
-		}
-		expectCode(t, e.smoke("-f", p, "--base-url", "nosuch=http://127.0.0.1:1"), 4)
-	})
+// smokeBaseURL: base-url override skips the port-forward.
+func smokeBaseURL(t *testing.T, e *smokeEnv) {
+	a := e.servers["authority"]
+	p := e.suite("checks:\n" + httpCheck("live", "authority", "/health/liveness", ""))
+	before := a.Requests()
+	r := e.smoke("-f", p, "--base-url", fmt.Sprintf("stellaops-authority=http://127.0.0.1:%d", a.Port()))
+	expectCode(t, r, 0)
+	if a.Requests() != before+1 {
+		t.Fatalf("requests %d → %d", before, a.Requests())
+	}
+	expectCode(t, e.smoke("-f", p, "--base-url", "nosuch=http://127.0.0.1:1"), 4)
 }
 
 // TestSmokeHelmTests: failing test hooks show the logs of the failed test
