@@ -7,10 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/release"
+	"helm.sh/helm/v3/pkg/storage"
 	"helm.sh/helm/v3/pkg/storage/driver"
 	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/stella-ops/stella-plugins/pkg/kube"
 )
 
 func rel(name string, v int, st release.Status) *release.Release {
@@ -171,5 +175,38 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 	}
 	if _, err := Decode([]byte("not base64!")); err == nil {
 		t.Fatal("garbage must not decode")
+	}
+}
+
+// TestConfigMapAndMemoryDrivers: HELM_DRIVER=configmap is read with the
+// same label-selected list; other drivers through Helm's storage.
+func TestConfigMapAndMemoryDrivers(t *testing.T) {
+	c := fake.NewSimpleClientset()
+	cm := driver.NewConfigMaps(c.CoreV1().ConfigMaps("ns"))
+	mem := driver.NewMemory()
+	mem.SetNamespace("ns")
+	for _, d := range []driver.Driver{cm, mem} {
+		for _, r := range []*release.Release{rel("web", 1, release.StatusSuperseded), rel("web", 2, release.StatusDeployed)} {
+			if err := d.Create(fmt.Sprintf("sh.helm.release.v1.%s.v%d", r.Name, r.Version), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s := New(&kube.Config{Namespace: "ns", Typed: c, Helm: &action.Configuration{Releases: storage.Init(d)}})
+		rec, err := s.Get(context.Background(), "web", 0)
+		if err != nil {
+			t.Fatalf("%s: %v", d.Name(), err)
+		}
+		r, err := rec.Release()
+		if err != nil || rec.Version != 2 || r.Manifest != "# revision 2\n" {
+			t.Fatalf("%s: %+v %v", d.Name(), rec.Revision, err)
+		}
+		revs, err := s.Revisions(context.Background(), "web")
+		if err != nil || len(revs) != 2 {
+			t.Fatalf("%s revisions: %+v %v", d.Name(), revs, err)
+		}
+		names, err := s.Releases(context.Background())
+		if err != nil || len(names) != 1 || names[0] != "web" {
+			t.Fatalf("%s releases: %v %v", d.Name(), names, err)
+		}
 	}
 }
