@@ -16,16 +16,20 @@ import (
 // maxBody bounds what an http check reads of a response.
 const maxBody = 1 << 20
 
-// httpAttempt makes one request: through a fresh port-forward to a ready
-// pod, or to the --base-url override.
-func (o *Smoke) httpAttempt(ctx context.Context, ns string, h *httpStep) outcome {
+// httpAttempt makes one request: through its own port-forward to a ready
+// pod (resolved again when retrying), or to the --base-url override.
+func (o *Smoke) httpAttempt(ctx context.Context, ns string, h *httpStep, res *resolver, retry bool) outcome {
 	base := h.BaseURL
 	if base == "" {
 		t := portforward.Target{Namespace: ns, Service: h.Service, Selector: h.Selector, Port: h.Port}
 		if h.Service != "" {
 			t.Selector = nil
 		}
-		s, err := portforward.Open(ctx, o.cfg.REST, o.cfg.Typed, t)
+		pod, port, err := res.resolve(ctx, o.cfg.Typed, t, retry)
+		if err != nil {
+			return outcome{Reason: err.Error()}
+		}
+		s, err := portforward.OpenPod(ctx, o.cfg.REST, o.cfg.Typed, ns, pod, port)
 		if err != nil {
 			return outcome{Reason: err.Error()}
 		}

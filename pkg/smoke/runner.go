@@ -21,6 +21,7 @@ type runner struct {
 	op       *Smoke
 	vars     Vars
 	parallel int
+	targets  resolver
 	mu       sync.Mutex
 	onResult func(Result)
 }
@@ -73,7 +74,7 @@ func (r *runner) check(octx context.Context, st *step, overall time.Duration) Re
 	backoff := st.Backoff
 	for {
 		res.Attempts++
-		o := r.attempt(ctx, st)
+		o := r.attempt(ctx, st, res.Attempts > 1)
 		res.DurationMS = time.Since(t0).Milliseconds()
 		switch {
 		case o.Reason == "":
@@ -102,11 +103,11 @@ func (r *runner) check(octx context.Context, st *step, overall time.Duration) Re
 	}
 }
 
-func (r *runner) attempt(ctx context.Context, st *step) outcome {
+func (r *runner) attempt(ctx context.Context, st *step, retry bool) outcome {
 	ns := r.vars.Namespace
 	switch st.Kind {
 	case KindHTTP:
-		return r.op.httpAttempt(ctx, ns, st.HTTP)
+		return r.op.httpAttempt(ctx, ns, st.HTTP, &r.targets, retry)
 	case KindEndpoints:
 		return r.op.endpointsAttempt(ctx, r.vars.Release, ns, st.Endpoints)
 	case KindHelmTests:
