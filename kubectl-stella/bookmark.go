@@ -63,13 +63,8 @@ unless --show-values. See docs/bookmark.md.`,
 // --show-values.
 func showBookmark(r *root, b *bookmark.Bookmark, f bookmarkFlags, format output.Format) error {
 	if f.showValues {
-		rel, err := b.Release()
-		if err != nil {
+		if err := b.LoadValues(); err != nil {
 			return err
-		}
-		b.Values = rel.Config
-		if b.Values == nil {
-			b.Values = map[string]any{}
 		}
 	}
 	if f.outputFile != "" {

@@ -89,6 +89,20 @@ func (b *Bookmark) Release() (*release.Release, error) {
 	return helmx.Decode(b.data)
 }
 
+// LoadValues fills Values with the stored release's user values, for an
+// explicit --show-values.
+func (b *Bookmark) LoadValues() error {
+	r, err := b.Release()
+	if err != nil {
+		return err
+	}
+	b.Values = r.Config
+	if b.Values == nil {
+		b.Values = map[string]any{}
+	}
+	return nil
+}
+
 // Build assembles a bookmark from a read revision (pure).
 func Build(name string, rec *helmx.Record, rel *release.Release, pods []Pod, git gitstate.State, who identity.Who, now time.Time, note string) *Bookmark {
 	b := &Bookmark{

@@ -97,15 +97,7 @@ func (s *Show) Run(ctx context.Context, name string) (*Bookmark, error) {
 	if err != nil || !s.ShowValues {
 		return b, err
 	}
-	r, err := b.Release()
-	if err != nil {
-		return nil, err
-	}
-	b.Values = r.Config
-	if b.Values == nil {
-		b.Values = map[string]any{}
-	}
-	return b, nil
+	return b, b.LoadValues()
 }
 
 func get(ctx context.Context, cfg *kube.Config, name string) (*Bookmark, metav1.ObjectMeta, error) {
