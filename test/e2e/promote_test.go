@@ -41,7 +41,9 @@ func newPromoteEnv(t *testing.T) *promoteEnv {
 	if _, err := h.Client.CoreV1().Namespaces().Create(context.Background(), ns, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = h.Client.CoreV1().Namespaces().Delete(context.Background(), e.prod, metav1.DeleteOptions{}) })
+	t.Cleanup(func() {
+		_ = h.Client.CoreV1().Namespaces().Delete(context.Background(), e.prod, metav1.DeleteOptions{})
+	})
 	raw, err := clientcmd.LoadFromFile(h.Env.Kubeconfig)
 	if err != nil {
 		t.Fatal(err)
