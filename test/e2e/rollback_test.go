@@ -176,7 +176,7 @@ func TestSafeRollbackOntoBrokenRevision(t *testing.T) {
 	rbCheckEntry(h, es[0], journal.Failed, 3, 2, "drill")
 	found := false
 	for _, ev := range es[0].Evidence {
-		found = found || (ev.Reason == "CrashLoopBackOff" && strings.HasPrefix(ev.Pod, "authority"))
+		found = found || (ev.Reason == "CrashLoopBackOff" && strings.HasPrefix(ev.Pod, rbRel+"-authority-") && ev.Container == "authority" && len(ev.Events) > 0)
 	}
 	if !found {
 		h.Errorf("evidence = %+v, want an authority CrashLoopBackOff", es[0].Evidence)
