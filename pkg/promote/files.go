@@ -58,7 +58,7 @@ func (p *Promote) runFiles(ctx context.Context) (*Result, error) {
 		return nil, exit.InvalidInput("%s: %v", f.Path, err)
 	}
 	fr := &FilesResult{Channel: p.Channel, Version: m.Version, Release: rel,
-		Message: fmt.Sprintf("deploy: promote %s-%s", m.Version, p.Channel)}
+		Message: "deploy: promote " + suffixed(m.Version, p.Channel)}
 	res := &Result{Manifest: journalManifest(m.Version, p.Channel), Files: fr}
 	if !bytes.Equal(orig, next) {
 		if err := os.WriteFile(f.Path, next, 0o644); err != nil {
@@ -172,7 +172,7 @@ func (p *Promote) gitRecord(ctx context.Context, fr *FilesResult) error {
 	if p.GitTag && (fr.Channel == "stable" || fr.Channel == "airgap") {
 		fr.Tag = fr.Version
 		if fr.Channel == "airgap" {
-			fr.Tag += "-airgap"
+			fr.Tag = suffixed(fr.Version, fr.Channel)
 		}
 		if _, err := git(ctx, dir, "tag", "-a", fr.Tag, "-m", fr.Message); err != nil {
 			return err
@@ -189,4 +189,13 @@ func git(ctx context.Context, dir string, args ...string) (string, error) {
 		return "", fmt.Errorf("git %s: %w: %s", args[0], err, strings.TrimSpace(string(out)))
 	}
 	return strings.TrimSpace(string(out)), nil
+}
+
+// suffixed is version-channel, unless the version already ends so
+// (edge manifests are versioned 2025.10.0-edge).
+func suffixed(version, ch string) string {
+	if strings.HasSuffix(version, "-"+ch) {
+		return version
+	}
+	return version + "-" + ch
 }

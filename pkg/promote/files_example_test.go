@@ -1,0 +1,62 @@
+package promote
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestFilesOnlyOnExample promotes a new stable manifest in a copy of the
+// example deploy tree: exactly the channels file and the stable channel's
+// values and compose files change, align passes, a rerun changes nothing.
+func TestFilesOnlyOnExample(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("cp", "-r", "../../examples/stellaops/deploy", dir).CombinedOutput(); err != nil {
+		t.Fatalf("copy: %v: %s", err, out)
+	}
+	deploy := filepath.Join(dir, "deploy")
+	edge, err := os.ReadFile(filepath.Join(deploy, "releases/2025.10.0-edge.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stable := strings.NewReplacer(`version: "2025.10.0-edge"`, `version: "2025.10.0"`, "channel: edge", "channel: stable").Replace(string(edge))
+	rel := filepath.Join(deploy, "releases/2025.10.0-stable.yaml")
+	if err := os.WriteFile(rel, []byte(stable), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func() *Result {
+		p := New(nil)
+		p.FilesOnly, p.Channel, p.ReleaseManifest, p.Config = true, "stable", rel, filepath.Join(deploy, "channels.yaml")
+		res, err := p.Run(context.Background())
+		if err != nil {
+			t.Fatalf("files-only: %v", err)
+		}
+		return res
+	}
+	res := run()
+	var changed []string
+	for _, c := range res.Files.Changed {
+		r, _ := filepath.Rel(deploy, c)
+		changed = append(changed, filepath.ToSlash(r))
+	}
+	sort.Strings(changed)
+	want := []string{"channels.yaml", "compose/docker-compose.prod.yaml", "compose/docker-compose.stage.yaml",
+		"helm/stellaops/values-prod.yaml", "helm/stellaops/values-stage.yaml"}
+	if strings.Join(changed, ",") != strings.Join(want, ",") {
+		t.Fatalf("changed %v, want %v", changed, want)
+	}
+	if res.Files.Message != "deploy: promote 2025.10.0-stable" || !res.Files.Align.Aligned {
+		t.Fatalf("message %q aligned %v", res.Files.Message, res.Files.Align.Aligned)
+	}
+	ch, _ := os.ReadFile(filepath.Join(deploy, "channels.yaml"))
+	if !strings.Contains(string(ch), "release: releases/2025.10.0-stable.yaml") {
+		t.Fatalf("channel not pointed:\n%s", ch)
+	}
+	if again := run(); len(again.Files.Changed) != 0 {
+		t.Fatalf("rerun changed %v", again.Files.Changed)
+	}
+}
