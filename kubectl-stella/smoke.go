@@ -73,7 +73,7 @@ func runSmoke(c *cobra.Command, r *root, f *smokeFlags, args []string) error {
 		progress.Logf("%s %s (%s)", verdict(col, res.Status), res.Name, res.Duration().Round(time.Millisecond))
 	}
 	sum, err := smoke.New(cfg).Run(c.Context(), opts)
-	if err != nil {
+	if sum == nil {
 		return err
 	}
 	if f.junit != "" {
@@ -86,6 +86,9 @@ func runSmoke(c *cobra.Command, r *root, f *smokeFlags, args []string) error {
 		}
 	}
 	if err := renderSmoke(r.out, format, output.NewColorizer(r.out, r.noColor), sum); err != nil {
+		return err
+	}
+	if err != nil { // interrupted: the partial results are shown
 		return err
 	}
 	return sum.Err()

@@ -72,6 +72,9 @@ func ServicePort(svc *corev1.Service, port string) (corev1.ServicePort, error) {
 			return p, nil
 		}
 	}
+	if port == "" {
+		return corev1.ServicePort{}, fmt.Errorf("service %s/%s has %d ports: name one (http.port)", svc.Namespace, svc.Name, len(svc.Spec.Ports))
+	}
 	return corev1.ServicePort{}, fmt.Errorf("service %s/%s has no port %q", svc.Namespace, svc.Name, port)
 }
 

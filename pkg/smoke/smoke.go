@@ -47,7 +47,8 @@ func New(cfg *kube.Config) *Smoke { return &Smoke{cfg: cfg} }
 // runs), then runs its checks in parallel, each bounded by its own timeout
 // and all by opts.Timeout. Failed checks are in the Summary, not the error:
 // Summary.Err maps them to exit 2 or 3. The error is for invalid input and
-// operational failures only.
+// operational failures only; when ctx itself ends, the partial Summary
+// comes with ctx's error.
 func (o *Smoke) Run(ctx context.Context, opts Options) (*Summary, error) {
 	if opts.Suite == nil {
 		return nil, exit.InvalidInput("smoke: no suite")
@@ -74,6 +75,9 @@ func (o *Smoke) Run(ctx context.Context, opts Options) (*Summary, error) {
 	s.Results, s.TimedOut = r.run(ctx, steps, opts.Timeout)
 	s.DurationMS = time.Since(s.StartedAt).Milliseconds()
 	s.count()
+	if err := ctx.Err(); err != nil { // the caller gave up (signal, its own deadline)
+		return s, fmt.Errorf("smoke: %w", err)
+	}
 	return s, nil
 }
 
