@@ -202,6 +202,24 @@ func TestPromote(t *testing.T) {
 		}
 	})
 
+	t.Run("failing smoke rolled back", func(t *testing.T) {
+		before := e.status(stage)
+		bad := e.write("smoke-bad.yaml", "release: stellaops\ntimeout: 3s\nchecks:\n  - name: too-many-endpoints\n    endpoints: {min: 99}\n")
+		a := append(e.args("stage", e.stageVals), "--smoke-suite", bad)
+		r := e.h.RunEnv([]string{"KUBECONFIG=" + e.kubeconfig, "HELM_NAMESPACE="}, e.h.Plugin("helm-stella"), a...)
+		expectExit(t, r, 2, "failing smoke")
+		if !strings.Contains(r.Stdout, "rolled-back") || !strings.Contains(r.Stdout, "smoke failed") {
+			t.Fatalf("output:\n%s", r.Stdout)
+		}
+		ent := e.lastEntry(stage)
+		if ent.Outcome != journal.RolledBack || len(ent.Smoke) == 0 {
+			t.Fatalf("journal entry: %+v", ent)
+		}
+		if s := e.status(stage); s.Info.Status != "deployed" || s.Version != before.Version+2 {
+			t.Fatalf("after rollback: %+v (before %+v)", s, before)
+		}
+	})
+
 	t.Run("concurrent promote refused", func(t *testing.T) {
 		held, err := lock.Acquire(context.Background(), e.h.Client, stage, "stellaops", lock.Options{User: "bob", Operation: "promote", Duration: 30 * time.Second})
 		if err != nil {
