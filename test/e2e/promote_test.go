@@ -189,6 +189,21 @@ func TestPromote(t *testing.T) {
 		}
 	})
 
+	t.Run("plan changes nothing", func(t *testing.T) {
+		before := e.status(stage)
+		ann := e.values("ann.yaml", "podAnnotations:\n  authority:\n    note: planned\n")
+		r := e.promote("stage", ann, "--plan")
+		expectExit(t, r, 0, "plan")
+		for _, want := range []string{"Deployment/stellaops-authority/authority", "podAnnotations.authority.note"} {
+			if !strings.Contains(r.Stdout, want) {
+				t.Fatalf("plan lacks %q:\n%s", want, r.Stdout)
+			}
+		}
+		if after := e.status(stage); after.Version != before.Version {
+			t.Fatalf("plan changed the release %d → %d", before.Version, after.Version)
+		}
+	})
+
 	t.Run("drifted values refused before any change", func(t *testing.T) {
 		drift := e.values("drift.yaml", "", "sha256:de65905c", "sha256:00000000")
 		before := e.status(stage)
