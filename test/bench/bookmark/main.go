@@ -19,9 +19,10 @@ import (
 
 type config struct {
 	repo, kubectl, helm, plugin, out string
-	admin, bench, audit             string
-	runs, sizeKB                    int
-	revisions                       []int
+	admin, bench, audit              string
+	runs, sizeKB                     int
+	proxy                            *byteProxy
+	revisions                        []int
 }
 
 func main() {
@@ -64,6 +65,12 @@ func run(c config) error {
 	if err := writeChart(chart, c.sizeKB); err != nil {
 		return err
 	}
+	px, proxied, err := startProxy(c.bench, chart)
+	if err != nil {
+		return err
+	}
+	defer px.close()
+	c.bench, c.proxy = proxied, px
 	var results []result
 	for _, n := range c.revisions {
 		ns := fmt.Sprintf("bench-bookmark-%d-%d", n, time.Now().Unix()%100000)

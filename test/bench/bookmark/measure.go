@@ -18,7 +18,7 @@ type result struct {
 	name                   string
 	wall                   time.Duration
 	requests               int
-	rssKB                  int64
+	rssKB, bytes           int64
 	reqList                []string // the requests of the last run
 }
 
@@ -26,6 +26,7 @@ type sample struct {
 	wall     time.Duration
 	requests []string
 	rssKB    int64
+	bytes    int64
 }
 
 type command struct {
@@ -66,6 +67,7 @@ func once(c config, cm command, i int) (sample, error) {
 	x.Env = append(os.Environ(), "KUBECONFIG="+c.bench)
 	var errb strings.Builder
 	x.Stderr = &errb
+	c.proxy.take()
 	start := time.Now()
 	if err := x.Run(); err != nil {
 		return sample{}, fmt.Errorf("%s: %v: %s", cm.name, err, errb.String())
@@ -78,7 +80,7 @@ func once(c config, cm command, i int) (sample, error) {
 		return sample{}, err
 	}
 	rss := x.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
-	return sample{wall: wall, requests: reqs, rssKB: rss}, nil
+	return sample{wall: wall, requests: reqs, rssKB: rss, bytes: c.proxy.take()}, nil
 }
 
 // audited lists the audited requests of user agent prefix agent received
@@ -95,7 +97,7 @@ func audited(path, agent string, from, to time.Time) ([]string, error) {
 	for sc.Scan() {
 		var e struct {
 			Stage, Verb, RequestURI, UserAgent string
-			RequestReceivedTimestamp          time.Time
+			RequestReceivedTimestamp           time.Time
 		}
 		if json.Unmarshal(sc.Bytes(), &e) != nil || e.Stage != "ResponseComplete" {
 			continue
@@ -112,12 +114,14 @@ func summarize(name string, n, size int, s []sample) result {
 	walls := make([]time.Duration, len(s))
 	reqs := make([]int, len(s))
 	rss := make([]int64, len(s))
+	bytes := make([]int64, len(s))
 	for i, x := range s {
-		walls[i], reqs[i], rss[i] = x.wall, len(x.requests), x.rssKB
+		walls[i], reqs[i], rss[i], bytes[i] = x.wall, len(x.requests), x.rssKB, x.bytes
 	}
+	sort.Slice(bytes, func(i, j int) bool { return bytes[i] < bytes[j] })
 	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
 	sort.Ints(reqs)
 	sort.Slice(rss, func(i, j int) bool { return rss[i] < rss[j] })
 	m := len(s) / 2
-	return result{revisions: n, storedBytes: size, name: name, wall: walls[m], requests: reqs[m], rssKB: rss[m], reqList: s[len(s)-1].requests}
+	return result{revisions: n, storedBytes: size, name: name, wall: walls[m], requests: reqs[m], rssKB: rss[m], bytes: bytes[m], reqList: s[len(s)-1].requests}
 }

@@ -15,8 +15,9 @@ func render(c config, rs []result) string {
 	fmt.Fprintf(&b, "A release `bench` of a chart whose stored release (the Helm Secret's `release` value) is ≈ %d KB: "+
 		"a ConfigMap carrying an incompressible chart file, and a 2-replica Deployment. Median of %d runs after one warm-up run; "+
 		"API requests from the apiserver audit log (kubeconfig-bench, group `stella:bench`, by user agent and time window); "+
+		"bytes received from the API server counted by a loopback TCP relay in front of it (TLS included); "+
 		"peak memory is the child's max RSS (getrusage). Helm is the real helm v3 CLI.\n\n", c.sizeKB, c.runs)
-	b.WriteString("| revisions | stored release | command | wall (median) | API requests | peak RSS | vs helm history |\n|---:|---:|---|---:|---:|---:|---:|\n")
+	b.WriteString("| revisions | stored release | command | wall (median) | API requests | bytes received | peak RSS | vs helm history |\n|---:|---:|---|---:|---:|---:|---:|---:|\n")
 	hist := map[int]time.Duration{}
 	for _, r := range rs {
 		if r.name == "helm history" {
@@ -24,8 +25,8 @@ func render(c config, rs []result) string {
 		}
 	}
 	for _, r := range rs {
-		fmt.Fprintf(&b, "| %d | %d KB | `%s` | %s | %d | %.1f MB | %.2f× |\n", r.revisions, r.storedBytes/1024, r.name,
-			r.wall.Round(time.Millisecond), r.requests, float64(r.rssKB)/1024, float64(r.wall)/float64(hist[r.revisions]))
+		fmt.Fprintf(&b, "| %d | %d KB | `%s` | %s | %d | %.1f MB | %.1f MB | %.2f× |\n", r.revisions, r.storedBytes/1024, r.name,
+			r.wall.Round(time.Millisecond), r.requests, float64(r.bytes)/(1<<20), float64(r.rssKB)/1024, float64(r.wall)/float64(hist[r.revisions]))
 	}
 	b.WriteString("\nGoal: `kubectl stella bookmark` ≤ 0.3× `helm history`, and a cost independent of the history length " +
 		"(compare the rows at each history length).\n\n## Requests of the last run\n\n")
