@@ -42,8 +42,9 @@ type Options struct {
 // Rollback is the safe-rollback operation.
 type Rollback struct {
 	Options
-	cfg *kube.Config
-	now func() time.Time
+	cfg      *kube.Config
+	now      func() time.Time
+	deadline time.Time // of the steps, set by perform
 }
 
 // New returns the operation on the injected configuration.

@@ -66,7 +66,10 @@ func (r *Rollback) perform(ctx context.Context, res *Result, target *release.Rel
 		return fmt.Errorf("journal: %w", err)
 	}
 	res.JournalID = e.ID
-	wctx, cancel := context.WithTimeout(ctx, r.Timeout)
+	// The steps share one deadline; verification gets the time left as its
+	// own timeout (a timed-out verdict with evidence) and the caller's ctx.
+	r.deadline = r.now().Add(r.Timeout)
+	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	lost := make(chan struct{})
 	go func() {
@@ -83,7 +86,7 @@ func (r *Rollback) perform(ctx context.Context, res *Result, target *release.Rel
 		runErr = fmt.Errorf("lock lost during the rollback: %w", lock.ErrLost)
 	default:
 	}
-	outcome, runErr := classify(ctx, wctx, runErr)
+	outcome, runErr := classify(ctx, runErr)
 	end := r.now()
 	e.Finish(outcome, end)
 	e.RollbackDuration = e.Duration
@@ -97,15 +100,15 @@ func (r *Rollback) perform(ctx context.Context, res *Result, target *release.Rel
 
 // classify maps the steps' error and the contexts to an outcome and the
 // returned error: cancelled by the caller = interrupted, deadline = exit 3.
-func classify(parent, wctx context.Context, err error) (journal.Outcome, error) {
+func classify(parent context.Context, err error) (journal.Outcome, error) {
 	switch {
 	case parent.Err() != nil:
-		return journal.Interrupted, exit.Failed("interrupted: %v", parent.Err())
+		return journal.Interrupted, fmt.Errorf("interrupted (%v): the rollback stopped waiting; see the journal and helm history", parent.Err())
 	case err == nil:
 		return journal.Succeeded, nil
 	case exit.CodeOf(err) == exit.Timeout:
 		return journal.Failed, err
-	case errors.Is(err, context.DeadlineExceeded) || wctx.Err() == context.DeadlineExceeded:
+	case errors.Is(err, context.DeadlineExceeded):
 		return journal.Failed, exit.TimedOut("timed out: %v", err)
 	}
 	return journal.Failed, err

@@ -64,7 +64,7 @@ func (r *Rollback) recoverPending(version int) error {
 // apply rolls back through the Helm SDK, or restores a pruned revision from
 // its bookmark as a new revision.
 func (r *Rollback) apply(ctx context.Context, t Target, target *release.Release) error {
-	timeout := remaining(ctx, r.Timeout)
+	timeout := r.remaining()
 	if !t.Restore {
 		rb := action.NewRollback(r.cfg.Helm)
 		rb.Version, rb.Timeout = t.Revision, timeout
@@ -76,7 +76,9 @@ func (r *Rollback) apply(ctx context.Context, t Target, target *release.Release)
 	up := action.NewUpgrade(r.cfg.Helm)
 	up.Namespace, up.Timeout, up.ResetValues = r.cfg.Namespace, timeout, true
 	up.Description = "stella safe-rollback to bookmark " + t.Bookmark
-	if _, err := up.RunWithContext(ctx, r.Release, target.Chart, target.Config); err != nil {
+	uctx, cancel := context.WithDeadline(ctx, r.deadline)
+	defer cancel()
+	if _, err := up.RunWithContext(uctx, r.Release, target.Chart, target.Config); err != nil {
 		return fmt.Errorf("restore %q from bookmark %s: %w", r.Release, t.Bookmark, err)
 	}
 	return nil
@@ -86,7 +88,7 @@ func (r *Rollback) apply(ctx context.Context, t Target, target *release.Release)
 func (r *Rollback) verify(ctx context.Context, res *Result, expect map[string]string) error {
 	v := verify.New(r.cfg)
 	v.Options = verify.Options{Release: r.Release, Namespace: r.cfg.Namespace, Wait: true,
-		Timeout: remaining(ctx, r.Timeout), ExpectedDigests: expect, Logs: true, Progress: r.Progress}
+		Timeout: r.remaining(), ExpectedDigests: expect, Logs: true, Progress: r.Progress}
 	vr, err := v.Run(ctx)
 	if err != nil {
 		return err
@@ -175,13 +177,10 @@ func (r *Rollback) step(s string) {
 	}
 }
 
-// remaining is the time left before ctx's deadline, def without one.
-func remaining(ctx context.Context, def time.Duration) time.Duration {
-	if d, ok := ctx.Deadline(); ok {
-		if left := time.Until(d); left > 0 {
-			return left
-		}
-		return time.Millisecond
+// remaining is the time left before the steps' deadline.
+func (r *Rollback) remaining() time.Duration {
+	if left := r.deadline.Sub(r.now()); left > 0 {
+		return left
 	}
-	return def
+	return time.Millisecond
 }

@@ -5,6 +5,9 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -138,7 +141,11 @@ func TestSafeRollbackAfterCrashloop(t *testing.T) {
 		h.Fatalf("--plan changed something: %d revisions", n)
 	}
 
-	r := rbRun(h, "--reason", "authority crashloop", "--timeout", "2m", "-o", "json")
+	suite := filepath.Join(t.TempDir(), "smoke.yaml")
+	if err := os.WriteFile(suite, []byte("release: stellaops\nchecks:\n  - name: authority-endpoints\n    endpoints: {min: 1, services: [stellaops-authority]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := rbRun(h, "--reason", "authority crashloop", "--timeout", "2m", "--smoke", suite, "-o", "json")
 	res := rbJSON(h, r)
 	if r.Code != 0 || res.Outcome != "succeeded" || res.Verify.Verdict != "healthy" || res.NewRevision != 3 || res.Decision.Target.Revision != 1 {
 		h.Fatalf("exit %d result %+v\n%s", r.Code, res, r.Stderr)
@@ -153,6 +160,10 @@ func TestSafeRollbackAfterCrashloop(t *testing.T) {
 	rbCheckEntry(h, es[0], journal.Succeeded, 2, 1, "authority crashloop")
 	if !strings.Contains(es[0].Notes, "helm rollback → revision 3") || len(es[0].Evidence) != 0 {
 		h.Errorf("entry notes %q evidence %v", es[0].Notes, es[0].Evidence)
+	}
+	var sm struct{ Passed, Failed int }
+	if err := json.Unmarshal(es[0].Smoke, &sm); err != nil || sm.Passed != 1 || sm.Failed != 0 {
+		h.Errorf("journaled smoke = %s (%v)", es[0].Smoke, err)
 	}
 	md := h.Must(h.Run(h.Plugin("kubectl-stella"), "journal", rbRel, "-n", h.Namespace, "--format", "markdown")).Stdout
 	if !strings.Contains(md, "| Date (UTC)") || !strings.Contains(md, "rollback") {
@@ -277,4 +288,73 @@ func TestSafeRollbackStuckPendingAndLock(t *testing.T) {
 	if !strings.Contains(es[0].Notes, "recovered stuck revision 3") {
 		h.Errorf("notes = %q", es[0].Notes)
 	}
+}
+
+// rbNeverReady makes revision 2 never ready and revision 3 healthy: a
+// rollback to 2 waits until its timeout.
+func rbNeverReady(h *harness.T) {
+	h.Helper()
+	rbHelm(h, true)
+	rbHelm(h, false, "--set-json", `podAnnotations={"authority":{"stella.test/simulate":"never-ready"}}`)
+	rbHelm(h, true)
+}
+
+func rbLockFree(h *harness.T) {
+	h.Helper()
+	info, err := lock.Get(context.Background(), h.Client, h.Namespace, rbRel)
+	if err != nil || (info != nil && info.Held(time.Now())) {
+		h.Errorf("lock still held after the run: %+v (%v)", info, err)
+	}
+}
+
+func TestSafeRollbackTimeout(t *testing.T) {
+	h := harness.New(t)
+	rbNeverReady(h)
+	r := rbRun(h, "--revision", "2", "--timeout", "8s")
+	if r.Code != 3 || !strings.Contains(r.Stderr, "timed out") {
+		h.Fatalf("exit %d, want 3:\n%s\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+	es := rbEntries(h)
+	if len(es) != 1 {
+		h.Fatalf("journal entries = %d", len(es))
+	}
+	rbCheckEntry(h, es[0], journal.Failed, 3, 2, "")
+	if !strings.Contains(es[0].Notes, "verify: timeout") {
+		h.Errorf("notes = %q", es[0].Notes)
+	}
+	rbLockFree(h)
+}
+
+func TestSafeRollbackInterrupted(t *testing.T) {
+	h := harness.New(t)
+	rbNeverReady(h)
+	cmd := exec.Command(h.Plugin("helm-stella"), "safe-rollback", rbRel, "-n", h.Namespace, "--revision", "2", "--timeout", "2m", "--reason", "sigint drill")
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+h.Env.Kubeconfig, "NO_COLOR=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	h.Eventually(30*time.Second, "rollback under way", func() (bool, error) {
+		return rbHistory(h)[4].Status == "deployed", nil
+	})
+	time.Sleep(2 * time.Second)
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("safe-rollback did not stop on SIGINT")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 1 {
+		h.Errorf("exit %d after SIGINT, want 1", code)
+	}
+	es := rbEntries(h)
+	if len(es) != 1 {
+		h.Fatalf("journal entries = %d", len(es))
+	}
+	rbCheckEntry(h, es[0], journal.Interrupted, 3, 2, "sigint drill")
+	rbLockFree(h)
 }
