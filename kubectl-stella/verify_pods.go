@@ -187,7 +187,9 @@ func renderDetail(w io.Writer, wl verify.Workload) {
 		for _, e := range f.Events {
 			fmt.Fprintf(w, "  event      %s\n", e)
 		}
-		if len(f.Logs) > 0 {
+		if len(f.Logs) == 1 && strings.HasPrefix(f.Logs[0], "(") {
+			fmt.Fprintf(w, "  logs       %s\n", f.Logs[0]) // a note: unavailable, or empty
+		} else if len(f.Logs) > 0 {
 			fmt.Fprintf(w, "  logs       (last %d lines)\n", len(f.Logs))
 			for _, l := range f.Logs {
 				fmt.Fprintf(w, "    %s\n", l)

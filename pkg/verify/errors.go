@@ -23,7 +23,14 @@ func apiError(err error, verb, resource, namespace string) error {
 	var st apierrors.APIStatus
 	detail := err.Error()
 	if errors.As(err, &st) {
-		detail = st.Status().Message
+		status := st.Status()
+		detail = status.Message
+		if d := status.Details; d != nil && d.Kind != "" && apierrors.IsForbidden(err) {
+			resource = d.Kind // the server names the refused resource exactly
+			if d.Group != "" {
+				resource += "." + d.Group
+			}
+		}
 	}
 	switch {
 	case apierrors.IsForbidden(err):

@@ -30,6 +30,10 @@ func TestAPIError(t *testing.T) {
 			t.Errorf("apiError = %q (exit %d), want prefix %q, exit 1", err, exit.CodeOf(err), c.want)
 		}
 	}
+	watchPods := apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "", errors.New("cannot watch"))
+	if err := apiError(watchPods, "watch", "workloads", "ns"); !strings.HasPrefix(err.Error(), `forbidden: needs watch on pods in namespace "ns"`) {
+		t.Errorf("the refused resource comes from the status details: %q", err)
+	}
 	if apiError(nil, "list", "pods", "ns") != nil {
 		t.Error("nil stays nil")
 	}

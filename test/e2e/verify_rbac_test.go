@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -102,6 +103,28 @@ func vpWithout(role *rbacv1.Role, resource string) *rbacv1.Role {
 	return out
 }
 
+// vpWithoutVerb removes verb on resource from role, splitting rules as needed.
+func vpWithoutVerb(role *rbacv1.Role, verb, resource string) *rbacv1.Role {
+	out := vpWithout(role, resource)
+	for _, r := range role.Rules {
+		for _, x := range r.Resources {
+			if x != resource {
+				continue
+			}
+			var verbs []string
+			for _, v := range r.Verbs {
+				if v != verb {
+					verbs = append(verbs, v)
+				}
+			}
+			if len(verbs) > 0 {
+				out.Rules = append(out.Rules, rbacv1.PolicyRule{APIGroups: r.APIGroups, Resources: []string{resource}, Verbs: verbs})
+			}
+		}
+	}
+	return out
+}
+
 func TestVerifyServiceAccountRole(t *testing.T) {
 	t.Parallel()
 	h := harness.New(t)
@@ -131,4 +154,15 @@ func TestVerifyServiceAccountRole(t *testing.T) {
 	if strings.Count(strings.TrimSpace(r.Stderr), "\n") != 0 {
 		t.Fatalf("one clear line: %q", r.Stderr)
 	}
+
+	// --wait needs watch: without it on pods the wait fails with the same clarity
+	noWatch := vpWithoutVerb(role, "watch", "pods")
+	if _, err := h.Client.RbacV1().Roles(h.Namespace).Update(context.Background(), noWatch, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want = `Error: forbidden: needs watch on pods in namespace "` + h.Namespace + `"`
+	h.Eventually(20*time.Second, "RBAC update to take effect", func() (bool, error) {
+		r = vpVerify(h, env, "st", "-l", "app.kubernetes.io/name=concelier", "--stable-for", "5s", "--timeout", "30s")
+		return r.Code == 1 && strings.HasPrefix(r.Stderr, want), fmt.Errorf("exit %d: %s", r.Code, r.Stderr)
+	})
 }

@@ -98,6 +98,12 @@ func TestVerifyHealthyRelease(t *testing.T) {
 	if len(sel.Workloads) != 9 {
 		t.Fatalf("by selector: %d workloads", len(sel.Workloads))
 	}
+	// -A: every namespace, with a NAMESPACE column (other tests' releases
+	// named st may be failing, so only this namespace's rows are asserted)
+	r = vpVerify(h, nil, "st", "-A")
+	if !strings.HasPrefix(r.Stdout, "NAMESPACE ") || strings.Count(r.Stdout, h.Namespace+" ") != 9 {
+		t.Fatalf("-A table:\n%s", r.Stdout)
+	}
 	r = vpVerify(h, nil, "other")
 	vpExpect(h, r, 2, 0)
 	if !strings.Contains(r.Stderr, "no workloads found for release other") {
