@@ -95,7 +95,7 @@ func TestRunnerParallel(t *testing.T) {
 	}
 	t0 := time.Now()
 	res, _ := runSuite(t, suite, srv.URL, 6, time.Minute)
-	if d := time.Since(t0); d > 1200*time.Millisecond {
+	if d := time.Since(t0); d > 1800*time.Millisecond {
 		t.Fatalf("6 checks of 400 ms with --parallel 6 took %s", d)
 	}
 	t0 = time.Now()
