@@ -16,6 +16,8 @@ import (
 	"helm.sh/helm/v3/pkg/storage"
 	"helm.sh/helm/v3/pkg/storage/driver"
 	helmtime "helm.sh/helm/v3/pkg/time"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"sigs.k8s.io/yaml"
 
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
@@ -357,4 +359,47 @@ func TestSafeRollbackInterrupted(t *testing.T) {
 	}
 	rbCheckEntry(h, es[0], journal.Interrupted, 3, 2, "sigint drill")
 	rbLockFree(h)
+}
+
+func TestSafeRollbackRequireDigests(t *testing.T) {
+	h := harness.New(t)
+	rbHelm(h, true, "--set", "services.authority.image=registry.example/stellaops/authority:1.0")
+	rbHelm(h, false, "--set", "services.authority.image=registry.example/stellaops/authority:1.0", "--set-json", rbCrash)
+	r := rbRun(h, "--require-digests")
+	if r.Code != 5 || !strings.Contains(r.Stderr, "Deployment/stellaops-authority/authority (registry.example/stellaops/authority:1.0)") {
+		h.Fatalf("exit %d, want 5 naming the unpinned image:\n%s", r.Code, r.Stderr)
+	}
+	if n := len(rbHistory(h)); n != 2 || len(rbEntries(h)) != 0 {
+		h.Fatalf("refusal changed something: %d revisions", n)
+	}
+}
+
+// TestSafeRollbackWithTheDocumentedRole runs a rollback as a ServiceAccount
+// bound to exactly the Role published in docs/safe-rollback.md.
+func TestSafeRollbackWithTheDocumentedRole(t *testing.T) {
+	h := harness.New(t)
+	b, err := os.ReadFile(filepath.Join(h.Env.Repo, "docs/safe-rollback.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := bmRoleBlock.FindSubmatch(b)
+	if m == nil {
+		t.Fatal("docs/safe-rollback.md has no role:begin/role:end YAML block")
+	}
+	var role rbacv1.Role
+	if err := yaml.UnmarshalStrict(m[1], &role); err != nil {
+		t.Fatalf("documented Role: %v", err)
+	}
+	kc := bmSAKubeconfig(h, &role)
+	rbHelm(h, true)
+	rbHelm(h, false, "--set-json", rbCrash)
+	r := h.RunEnv([]string{"KUBECONFIG=" + kc}, h.Plugin("helm-stella"), "safe-rollback", rbRel, "-n", h.Namespace, "--timeout", "2m", "--reason", "rbac")
+	if r.Code != 0 {
+		h.Fatalf("as the ServiceAccount: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+	es := rbEntries(h)
+	if len(es) != 1 || !strings.HasPrefix(es[0].Who.User, "system:serviceaccount:"+h.Namespace+":") {
+		h.Fatalf("journal = %+v", es)
+	}
+	rbCheckEntry(h, es[0], journal.Succeeded, 2, 1, "rbac")
 }
