@@ -8,6 +8,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
+	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
 )
 
@@ -21,7 +22,10 @@ type Facts struct {
 	// PendingSince is when the newest pending-* revision started (its
 	// LastDeployed), zero when none is pending.
 	PendingSince time.Time
-	Now          time.Time
+	// PendingBy is the newest in-progress journal entry of the release, if
+	// any: who started the operation that left the revision pending.
+	PendingBy *journal.Entry
+	Now       time.Time
 }
 
 // Target is what the release rolls back to.
@@ -72,6 +76,9 @@ func (o *Options) stuck(f Facts, p helmx.Revision) error {
 	age := f.Now.Sub(f.PendingSince).Round(time.Second)
 	what := fmt.Sprintf("release %q is stuck: revision %d is %s since %s (%s ago)", f.Release, p.Version, p.Status,
 		f.PendingSince.UTC().Format(time.RFC3339), age)
+	if e := f.PendingBy; e != nil {
+		what += fmt.Sprintf(", left by %s of %s started %s (journal %s)", e.Operation, e.Who.User, e.Start.UTC().Format(time.RFC3339), e.ID)
+	}
 	if !o.Recover {
 		return exit.Refusal("%s; if no Helm operation is still running, mark it failed and roll back with:\n  %s",
 			what, recoverCommand(f, o.StaleAfter))

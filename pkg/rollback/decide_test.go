@@ -8,6 +8,8 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
+	"github.com/stella-ops/stella-plugins/pkg/identity"
+	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
 )
 
@@ -59,6 +61,9 @@ func TestDecide(t *testing.T) {
 		{name: "lock held", facts: Facts{Revisions: revs("1:superseded", "2:deployed"), Lock: held}, refuse: "locked by"},
 		{name: "expired lock ignored", facts: Facts{Revisions: revs("1:superseded", "2:deployed"), Lock: expired}, want: Target{Revision: 1}},
 		{name: "pending without recover", facts: Facts{Revisions: revs("1:deployed", "2:pending-upgrade"), PendingSince: now.Add(-time.Hour)}, refuse: "helm stella safe-rollback web --recover --namespace ns"},
+		{name: "pending explained from the journal", facts: Facts{Revisions: revs("1:deployed", "2:pending-upgrade"), PendingSince: now.Add(-time.Hour),
+			PendingBy: &journal.Entry{ID: "j1", Operation: journal.Promote, Who: identity.Who{User: "alice"}, Start: now.Add(-time.Hour)}},
+			refuse: "left by promote of alice started 2026-01-01T11:00:00Z (journal j1)"},
 		{name: "pending too recent", opts: Options{Recover: true}, facts: Facts{Revisions: revs("1:deployed", "2:pending-upgrade"), PendingSince: now.Add(-time.Minute)}, refuse: "--stale-after"},
 		{name: "pending recovered", opts: Options{Recover: true}, facts: Facts{Revisions: revs("1:deployed", "2:pending-upgrade"), PendingSince: now.Add(-time.Hour)}, want: Target{Revision: 1}, pending: 2},
 		{name: "pending with lock held", opts: Options{Recover: true}, facts: Facts{Revisions: revs("1:deployed", "2:pending-upgrade"), PendingSince: now.Add(-time.Hour), Lock: held}, refuse: "locked by"},

@@ -10,6 +10,8 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
+	"github.com/stella-ops/stella-plugins/pkg/journal"
+	"github.com/stella-ops/stella-plugins/pkg/kube"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
 )
@@ -56,8 +58,26 @@ func (r *Rollback) facts(ctx context.Context, store *helmx.Store) (Facts, error)
 		if rel.Info != nil && !rel.Info.LastDeployed.IsZero() {
 			f.PendingSince = rel.Info.LastDeployed.Time
 		}
+		if f.PendingBy, err = inFlight(ctx, r.cfg, r.Release); err != nil {
+			return f, err
+		}
 	}
 	return f, nil
+}
+
+// inFlight is the newest journal entry of rel still in progress, if any.
+func inFlight(ctx context.Context, cfg *kube.Config, rel string) (*journal.Entry, error) {
+	es, err := journal.New(cfg.Typed, cfg.Namespace).List(ctx, rel, time.Time{})
+	if err != nil {
+		return nil, fmt.Errorf("read journal: %w", err)
+	}
+	var newest *journal.Entry
+	for i := range es {
+		if es[i].Outcome == journal.InProgress && (newest == nil || es[i].Start.After(newest.Start)) {
+			newest = &es[i]
+		}
+	}
+	return newest, nil
 }
 
 func (r *Rollback) release(ctx context.Context, store *helmx.Store, version int) (*release.Release, error) {

@@ -1,0 +1,104 @@
+package rollback
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/release"
+
+	"github.com/stella-ops/stella-plugins/pkg/bookmark"
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/health"
+	"github.com/stella-ops/stella-plugins/pkg/journal"
+	"github.com/stella-ops/stella-plugins/pkg/plan"
+	"github.com/stella-ops/stella-plugins/pkg/verify"
+)
+
+func withCRDs(files map[string]string) *release.Release {
+	c := &chart.Chart{Metadata: &chart.Metadata{Name: "c", Version: "1"}}
+	for name, data := range files {
+		c.Files = append(c.Files, &chart.File{Name: "crds/" + name, Data: []byte(data)})
+	}
+	return &release.Release{Chart: c}
+}
+
+func TestCRDWarning(t *testing.T) {
+	tests := []struct {
+		name     string
+		from, to map[string]string
+		want     string
+	}{
+		{"none", nil, nil, ""},
+		{"same", map[string]string{"a.yaml": "x"}, map[string]string{"a.yaml": "x"}, ""},
+		{"changed", map[string]string{"a.yaml": "x"}, map[string]string{"a.yaml": "y"}, "differ from the current chart's (c/crds/a.yaml)"},
+		{"added since", map[string]string{"a.yaml": "x"}, nil, "has CRDs the target's lacks (c/crds/a.yaml)"},
+	}
+	for _, tt := range tests {
+		got := CRDWarning(withCRDs(tt.from), withCRDs(tt.to))
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("%s: warning %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestPins(t *testing.T) {
+	p := plan.Compute(plan.Input{}, plan.Input{Manifest: `
+kind: Deployment
+metadata: {name: web}
+spec: {template: {spec: {containers: [{name: web, image: "r/web@sha256:aa"}, {name: side, image: "r/side:1"}]}}}`})
+	if got := pins(p, nil); len(got) != 1 || got["web"] != "sha256:aa" {
+		t.Errorf("manifest pins = %v", got)
+	}
+	b := &bookmark.Bookmark{Pods: []bookmark.Pod{{Containers: []bookmark.Container{
+		{Name: "web", Digest: "sha256:bb"}, {Name: "init", Init: true, Digest: "sha256:cc"}, {Name: "side"}}}}}
+	if got := pins(p, b); len(got) != 1 || got["web"] != "sha256:bb" {
+		t.Errorf("bookmark pins = %v", got)
+	}
+}
+
+func TestFill(t *testing.T) {
+	res := &Result{Decision: &Decision{Target: Target{Revision: 1, Bookmark: "bm", Restore: true}}, Recovered: 3, NewRevision: 5,
+		Verify: &verify.Result{Verdict: verify.Unhealthy, Workloads: []verify.Workload{
+			{Kind: "Deployment", Name: "web", Status: health.Status{State: health.Failed}, Events: []string{"BackOff"},
+				Findings: []health.Finding{{Pod: "web-1", Container: "web", Reason: "CrashLoopBackOff", Message: "exit 1", Logs: []string{"boom"}}}},
+			{Kind: "Deployment", Name: "ok", Status: health.Status{State: health.Healthy}},
+		}}}
+	e := journal.Entry{Notes: "target: bookmark bm"}
+	fill(&e, res, errors.New("rolled back, but verification failed"))
+	want := "target: bookmark bm; recovered stuck revision 3 (marked failed); restored from bookmark bm → revision 5; verify: unhealthy; error: rolled back, but verification failed"
+	if e.Notes != want {
+		t.Errorf("notes = %q\nwant    %q", e.Notes, want)
+	}
+	if len(e.Evidence) != 1 || e.Evidence[0].Pod != "web-1" || e.Evidence[0].Reason != "CrashLoopBackOff" ||
+		e.Evidence[0].Events[0] != "BackOff" || e.Evidence[0].LogTail[0] != "boom" {
+		t.Errorf("evidence = %+v", e.Evidence)
+	}
+}
+
+func TestClassify(t *testing.T) {
+	live := context.Background()
+	gone, cancel := context.WithCancel(live)
+	cancel()
+	tests := []struct {
+		name    string
+		parent  context.Context
+		err     error
+		outcome journal.Outcome
+		code    exit.Code
+	}{
+		{"ok", live, nil, journal.Succeeded, exit.OK},
+		{"check failed", live, exit.Failed("verify"), journal.Failed, exit.CheckFailed},
+		{"verify timeout", live, exit.TimedOut("verify"), journal.Failed, exit.Timeout},
+		{"helm deadline", live, context.DeadlineExceeded, journal.Failed, exit.Timeout},
+		{"interrupted", gone, exit.Failed("verify"), journal.Interrupted, exit.Operational},
+	}
+	for _, tt := range tests {
+		o, err := classify(tt.parent, tt.err)
+		if o != tt.outcome || exit.CodeOf(err) != tt.code {
+			t.Errorf("%s: %s code %d, want %s %d", tt.name, o, exit.CodeOf(err), tt.outcome, tt.code)
+		}
+	}
+}
