@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# make demo: rehearses the Stella Ops runbook with both plugins on the local
+# control plane and examples/stellaops, then stops what it started.
+#   align (§2.2/2.3/2.5) → install edge → bookmark (§2.6) → verify-pods (§3) →
+#   smoke (§3.3) → a failing release caught fast → promote edge → stable (§3, §5)
+#   → a bad promote rolled back with evidence → a bad release safe-rolled back
+#   (§3 rollback) → the journal and its drill-log rows (§6).
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+. test/cluster/versions.env
+t0=$(date +%s)
+deploy=examples/stellaops/deploy
+chart=$deploy/helm/stellaops
+cfg=$deploy/channels.yaml
+ks=bin/kubectl-stella hs=bin/helm-stella
+ns=stellaops-demo bad=stellaops-demo-bad
+step() { printf '\n\033[1m== %s\033[0m  (%ss)\n' "$*" "$(( $(date +%s) - t0 ))" >&2; }
+show() { printf '$ %s\n' "$*" >&2; "$@"; rc=$?; printf '(exit %d)\n' "$rc" >&2; return 0; }
+expect() { # code cmd...: run, show, and stop the demo if the exit code is not the expected one
+  local want=$1; shift; printf '$ %s\n' "$*" >&2; "$@"; rc=$?
+  printf '(exit %d, expected %d)\n' "$rc" "$want" >&2
+  [ "$rc" = "$want" ] || { echo "demo: unexpected exit code" >&2; exit 1; }
+}
+
+step "control plane (first run on a machine builds it from the Go module proxy: ≈ 10–17 min on 2 cores)"
+api=https://127.0.0.1:$(( ${STELLA_PORT_BASE:-36380} + 2 ))
+started=0
+curl -fsk --max-time 2 "$api/readyz" >/dev/null 2>&1 || started=1
+test/cluster/build.sh >/dev/null || exit 1
+export KUBECONFIG; KUBECONFIG=$(test/cluster/up.sh) || exit 1
+bindir=${XDG_CACHE_HOME:-$HOME/.cache}/stella-plugins/bin
+kubectl=$bindir/kube-$KUBE_VERSION/kubectl helm=$bindir/helm3-$HELM3_VERSION/helm
+standin_pid=
+cleanup() {
+  [ -n "$standin_pid" ] && kill "$standin_pid" 2>/dev/null
+  "$kubectl" delete clusterportforward stella-demo --ignore-not-found >/dev/null 2>&1
+  "$kubectl" delete namespace "$ns" "$bad" --ignore-not-found --wait=false >/dev/null 2>&1
+  if [ "$started" = 1 ]; then test/cluster/down.sh; fi
+}
+trap cleanup EXIT
+"$kubectl" delete namespace "$ns" "$bad" --ignore-not-found --wait=true >/dev/null 2>&1
+"$kubectl" create namespace "$ns" >/dev/null && "$kubectl" create namespace "$bad" >/dev/null
+
+step "runbook §2.2–2.5: align every channel's values and compose files with its release manifest"
+expect 0 $hs align --all-channels --config "$cfg"
+expect 0 $hs align --channel edge --config "$cfg" --lint -o json >/dev/null
+tmp=$(mktemp -d); cp -r "$deploy" "$tmp/"
+sed -i '0,/sha256:de65905c/s//sha256:00000000/' "$tmp/deploy/helm/stellaops/values-prod.yaml"
+expect 2 $hs align -f "$tmp/deploy/helm/stellaops/values-prod.yaml" --config "$tmp/deploy/channels.yaml"
+expect 2 $hs align -f "$tmp/deploy/helm/stellaops/values-prod.yaml" --config "$tmp/deploy/channels.yaml" --fix --dry-run
+rm -rf "$tmp"
+
+step "install the edge channel (the real helm CLI)"
+expect 0 "$helm" install stellaops "$chart" -n "$ns" -f "$chart/values-dev.yaml" --wait --timeout 2m
+
+step "runbook §2.6: a rollback bookmark that survives --history-max"
+expect 0 $ks bookmark stellaops -n "$ns" --note "before promoting stable"
+expect 0 $ks bookmark list stellaops -n "$ns"
+
+step "runbook §3: verify pods (running digests must equal the edge manifest's pins)"
+expect 0 $ks verify-pods stellaops -n "$ns" --channel edge --config "$cfg"
+
+standins() { # channel: stand-in servers for the services, reached through the API server (kwok port-forward)
+  [ -n "$standin_pid" ] && kill "$standin_pid" 2>/dev/null && wait "$standin_pid" 2>/dev/null
+  local ver; ver=$(awk '/^  version:/{gsub(/"/,"",$2); print $2; exit}' "$deploy/releases/"*"-$1.yaml")
+  go build -o bin/standin ./hack/standin || exit 1
+  local ports; ports=$(mktemp)
+  bin/standin -version "$ver" -source "$1" authority concelier scanner-web notify web-ui >"$ports" &
+  standin_pid=$!
+  for _ in $(seq 50); do [ "$(wc -l <"$ports")" -eq 5 ] && break; sleep 0.1; done
+  { printf 'apiVersion: kwok.x-k8s.io/v1alpha1\nkind: ClusterPortForward\nmetadata: {name: stella-demo}\nspec:\n'
+    printf '  selector: {matchNamespaces: [%s]}\n  forwards:\n' "$ns"
+    while read -r svc port; do
+      cport=$(awk -v s="  $svc:" '$0 ~ "^"s" [0-9]+$" {print $2}' "$chart/values.yaml")
+      printf '  - ports: [%s]\n    target: {address: 127.0.0.1, port: %s}\n' "$cport" "$port"
+    done <"$ports"; } | "$kubectl" apply -f - >/dev/null
+  rm -f "$ports"
+}
+
+step "runbook §3.3: smoke tests through the Kubernetes API (port-forward to stand-in servers on 127.0.0.1)"
+standins edge
+expect 0 $ks smoke stellaops -n "$ns" --channel edge --config "$cfg" --junit /tmp/stella-demo-junit.xml
+
+step "a failing release: verify-pods --wait fails fast instead of waiting out the timeout"
+expect 0 "$helm" install stellaops "$chart" -n "$bad" -f "$chart/values-dev.yaml" \
+  --set-json 'podAnnotations={"authority":{"stella.test/simulate":"crashloop"},"notify":{"stella.test/simulate":"imagepull"}}'
+expect 2 $ks verify-pods stellaops -n "$bad" --wait --timeout 15m
+
+step "runbook §3 + §5: promote edge → stable (preflight, bookmark, upgrade, fail-fast wait, digests, smoke, journal)"
+standins stable
+expect 0 $hs promote stellaops "$chart" -f "$chart/values-stage.yaml" --channel stable --config "$cfg" -n "$ns" --plan
+expect 0 $hs promote stellaops "$chart" -f "$chart/values-stage.yaml" --channel stable --config "$cfg" -n "$ns"
+
+step "a promote whose new pods crash: rolled back automatically, evidence kept"
+crash=$(mktemp --suffix .yaml)
+{ cat "$chart/values-stage.yaml"; printf 'podAnnotations:\n  scanner-web:\n    stella.test/simulate: crashloop\n'; } >"$crash"
+expect 2 $hs promote stellaops "$chart" -f "$crash" --channel stable --config "$cfg" -n "$ns" --timeout 15m
+rm -f "$crash"
+
+step "runbook §3 rollback: a bad release applied by hand, then helm stella safe-rollback"
+expect 0 "$helm" upgrade stellaops "$chart" -n "$ns" -f "$chart/values-stage.yaml" \
+  --set-json 'podAnnotations={"web-ui":{"stella.test/simulate":"oomkilled"}}'
+expect 0 $hs safe-rollback stellaops -n "$ns" --plan
+expect 0 $hs safe-rollback stellaops -n "$ns" --channel stable --config "$cfg" --reason "web-ui OOMKilled after a manual upgrade"
+
+step "runbook §6: the operations journal and its drill-log rows"
+expect 0 $ks journal stellaops -n "$ns"
+expect 0 $ks journal stellaops -n "$ns" --format markdown
+
+step "done in $(( $(date +%s) - t0 )) s"
