@@ -175,14 +175,16 @@ func TestRenewalFailureIsReportedBeforeExpiry(t *testing.T) {
 	o := opts("alice")
 	o.Duration, o.RenewEvery = 3*time.Second, 300*time.Millisecond
 	o.OnRenewError = func(error) { failures.Add(1) }
+	var apiDown atomic.Bool // reactors are installed before the renewer runs: the fake's chain is not goroutine-safe
+	c.PrependReactor("update", "leases", func(k8stesting.Action) (bool, runtime.Object, error) {
+		return apiDown.Load(), nil, errors.New("connection refused")
+	})
 	h, err := Acquire(context.Background(), c, "ns", "web", o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	acquired := time.Now()
-	c.PrependReactor("update", "leases", func(k8stesting.Action) (bool, runtime.Object, error) {
-		return true, nil, errors.New("connection refused")
-	})
+	apiDown.Store(true)
 	select {
 	case err := <-h.Lost():
 		waited := time.Since(acquired)
@@ -204,16 +206,18 @@ func TestStolenLockIsLostAndNotReleased(t *testing.T) {
 	c := fake.NewClientset()
 	o := opts("alice")
 	o.RenewEvery = 100 * time.Millisecond
+	var stolen atomic.Bool
+	c.PrependReactor("update", "leases", func(k8stesting.Action) (bool, runtime.Object, error) {
+		return stolen.Load(), nil, apierrors.NewConflict(schema.GroupResource{Resource: "leases"}, "stella-lock-web", errors.New("modified"))
+	})
 	h, err := Acquire(context.Background(), c, "ns", "web", o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	stolen.Store(true) // from now on our conditional renewals conflict, as they would against the real API
 	if err := c.Tracker().Update(schema.GroupVersionResource{Group: "coordination.k8s.io", Version: "v1", Resource: "leases"}, lease(t, heldByBob), "ns"); err != nil {
 		t.Fatal(err)
 	}
-	c.PrependReactor("update", "leases", func(k8stesting.Action) (bool, runtime.Object, error) {
-		return true, nil, apierrors.NewConflict(schema.GroupResource{Resource: "leases"}, "stella-lock-web", errors.New("modified"))
-	})
 	select {
 	case err := <-h.Lost():
 		if !errors.Is(err, ErrLost) || !strings.Contains(err.Error(), "bob") {
