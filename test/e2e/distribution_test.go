@@ -70,6 +70,11 @@ func TestDistribution(t *testing.T) {
 	mirror := serveDir(t, dist)         // stands in for the release downloads
 	nowhere := serveDir(t, t.TempDir()) // a download URL that answers 404
 	tgz := filepath.Join(dist, "stella-"+version+"-linux-amd64.tgz")
+	// a release with two revisions, for a cluster command run through helm
+	for _, verb := range []string{"install", "upgrade"} {
+		h.Must(h.Run(h.Helm3(), verb, "stellaops", h.Example("deploy/helm/stellaops"), "-n", h.Namespace,
+			"-f", h.Example("deploy/helm/stellaops/values-dev.yaml")))
+	}
 	t.Run("helm3/git-checkout+download", func(t *testing.T) {
 		env := []string{"HELM_STELLA_DOWNLOAD_URL=" + mirror}
 		helmPlugin(h, t, h.Helm3(), version, gitCheckout(t, clone), env, true)
@@ -130,6 +135,7 @@ func helmPlugin(h *harness.T, t *testing.T, helm, version, source string, extraE
 	if r = run("stella", "align", "--channel", "nope", "--config", h.Example("deploy/channels.yaml")); r.Code != 4 {
 		t.Fatalf("unknown channel through helm: exit %d, want 4 (%s)", r.Code, r.Stderr)
 	}
+	clusterFlagsReachPlugin(h, t, env, helm)
 	if update {
 		if r = run("plugin", "update", "stella"); r.Code != 0 {
 			t.Fatalf("plugin update stella: exit %d: %s%s", r.Code, r.Stdout, r.Stderr)
@@ -140,6 +146,25 @@ func helmPlugin(h *harness.T, t *testing.T, helm, version, source string, extraE
 	}
 	if r = run("plugin", "list"); strings.Contains(r.Stdout, "stella") {
 		t.Fatalf("still listed after uninstall: %s", r.Stdout)
+	}
+}
+
+// clusterFlagsReachPlugin proves that -n and --kube-context given to helm
+// reach the plugin (Helm strips them and exports HELM_NAMESPACE and
+// HELM_KUBECONTEXT): a cluster command finds the release only in the
+// namespace given with -n, and an unknown context is named in the error.
+func clusterFlagsReachPlugin(h *harness.T, t *testing.T, env []string, helm string) {
+	env = append(env, "HELM_NAMESPACE=default") // only -n may point at the test namespace
+	r := h.RunEnv(env, helm, "-n", h.Namespace, "--kube-context", "stella-local", "stella", "safe-rollback", "stellaops", "--plan", "-o", "json")
+	if r.Code != 0 || !strings.Contains(r.Stdout, h.Namespace) {
+		t.Fatalf("helm -n %s --kube-context stella-local stella safe-rollback --plan: exit %d\n%s%s", h.Namespace, r.Code, r.Stdout, r.Stderr)
+	}
+	if r = h.RunEnv(env, helm, "stella", "safe-rollback", "stellaops", "--plan"); r.Code == 0 {
+		t.Fatalf("without -n the release must not be found in namespace default: %s", r.Stdout)
+	}
+	r = h.RunEnv(env, helm, "-n", h.Namespace, "--kube-context", "no-such-context", "stella", "safe-rollback", "stellaops", "--plan")
+	if r.Code != 1 || !strings.Contains(r.Stderr, "no-such-context") {
+		t.Fatalf("--kube-context no-such-context: exit %d, stderr %q", r.Code, r.Stderr)
 	}
 }
 
