@@ -146,7 +146,8 @@ median() { # median wall and requests of the rows whose name starts with $1
 }
 get_pods=$(median "kubectl get pods -n NS (run")
 verify=$(median "kubectl stella verify-pods -n NS (run")
-ratio=$(echo "scale=2; $(cut -f1 <<<"$verify") / $(cut -f1 <<<"$get_pods")" | bc)
+ratio=$(printf '%.2f' "$(echo "scale=4; $(cut -f1 <<<"$verify") / $(cut -f1 <<<"$get_pods")" | bc)")
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 {
   echo "# verify-pods benchmark"
@@ -155,7 +156,7 @@ ratio=$(echo "scale=2; $(cut -f1 <<<"$verify") / $(cut -f1 <<<"$get_pods")" | bc
   echo "plane (kube $KUBE_VERSION, kwok $KWOK_VERSION; one fake node): $deployments Deployments × $replicas replicas ="
   echo "$want pods in one namespace, all available. Every command below ran in the same run, with the bench"
   echo "kubeconfig; requests are the distinct audit IDs of its user in the apiserver audit log. The machine is"
-  echo "shared (2 cores), so absolute times vary; the ratios are the point."
+  echo "shared (2 cores; load average at the end: $load), so absolute times vary; the ratios are the point."
   echo
   echo "| command | wall (s) | API requests | exit |"
   echo "|---------|---------:|-------------:|-----:|"
@@ -169,7 +170,8 @@ ratio=$(echo "scale=2; $(cut -f1 <<<"$verify") / $(cut -f1 <<<"$get_pods")" | bc
   echo
   echo "How verify-pods stays cheap: five LISTs (pods, deployments, statefulsets, daemonsets, jobs) filtered"
   echo "locally, no GET per workload; events are listed only when something is unhealthy; watches only with"
-  echo "\`--wait\` (informers: one LIST and one WATCH per resource). \`kubectl rollout status\` costs one process"
-  echo "and ≈ 3 requests per Deployment; \`kubectl wait --all\` watches every pod one by one."
+  echo "\`--wait\` (informers: one LIST and one WATCH per resource, only when the first read is not yet"
+  echo "final). \`kubectl rollout status\` costs one process and a GET plus a WATCH per Deployment; \`kubectl wait"
+  echo "--all\` GETs and WATCHes every pod one by one and did not finish 5,000 pods within its bound."
 } >"$out"
 echo "bench-verify: wrote $out" >&2

@@ -59,8 +59,8 @@ Exit codes: 0 healthy · 1 API error · 2 unhealthy · 3 timeout · 4 invalid in
 			}
 			v := verify.New(cfg)
 			v.Options = o
-			progress := output.NewProgress(r.err)
-			v.Progress = func(s watch.Snapshot) { progress.Update(progressLine(s)) }
+			progress, tty := output.NewProgress(r.err), output.IsTerminal(r.err)
+			v.Progress = func(s watch.Snapshot) { progress.Update(progressLine(s, tty)) }
 			res, err := v.Run(c.Context())
 			if err != nil {
 				return err
@@ -109,8 +109,17 @@ func (f *verifyPodsFlags) options(c *cobra.Command, args []string) (verify.Optio
 	return o, nil
 }
 
-func progressLine(s watch.Snapshot) string {
-	line := fmt.Sprintf("[%s] %s: %s", s.Elapsed.Round(time.Second), s.State, s.Summary)
+// progressLine is the status block: with timings on a TTY (redrawn in
+// place); without them otherwise, so plain logs get a line only on change.
+func progressLine(s watch.Snapshot, tty bool) string {
+	line := fmt.Sprintf("%s: %s", s.State, s.Summary)
+	if !tty {
+		if s.State == health.Healthy {
+			line += " (holding for --stable-for)"
+		}
+		return line
+	}
+	line = fmt.Sprintf("[%s] %s", s.Elapsed.Round(time.Second), line)
 	if s.State == health.Healthy && s.HealthyFor > 0 {
 		line += fmt.Sprintf(" (stable for %s)", s.HealthyFor.Round(time.Second))
 	}

@@ -27,6 +27,7 @@ func Worse(a, b State) State {
 
 // Finding is one reason a pod (or one of its containers) is not healthy.
 type Finding struct {
+	Workload  string `json:"workload,omitempty"` // kind/name, set by the caller that grouped the pods
 	Pod       string `json:"pod"`
 	Container string `json:"container,omitempty"`
 	Init      bool   `json:"init,omitempty"` // the container is an init container

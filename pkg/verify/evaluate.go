@@ -146,7 +146,8 @@ func (w *Workload) judge(now time.Time) {
 		return a.Container < b.Container
 	})
 	reason := ""
-	for _, f := range w.Findings {
+	for i, f := range w.Findings {
+		w.Findings[i].Workload = w.Kind + "/" + w.Name
 		w.State = health.Worse(w.State, f.State())
 		if reason == "" && f.Certain {
 			reason = f.Reason

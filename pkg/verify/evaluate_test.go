@@ -147,7 +147,7 @@ func TestEvaluateDigests(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := ws[0].Findings
-	if ws[0].State != health.Failed || len(f) != 1 || f[0].Reason != "DigestMismatch" ||
+	if ws[0].State != health.Failed || len(f) != 1 || f[0].Reason != "DigestMismatch" || f[0].Workload != "Deployment/web" ||
 		!strings.HasPrefix(f[0].Running, "sha256:1111") || !strings.HasPrefix(f[0].Expected, "sha256:2222") {
 		t.Fatalf("digest mismatch: %+v", ws[0])
 	}
