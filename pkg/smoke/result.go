@@ -1,6 +1,8 @@
 package smoke
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
@@ -58,9 +60,23 @@ func (s *Summary) Err() error {
 	case s.TimedOut:
 		return exit.TimedOut("smoke: overall timeout after %s: %d of %d checks passed", time.Duration(s.DurationMS)*time.Millisecond, s.Passed, len(s.Results))
 	case s.Failed > 0:
+		if r, ok := s.forbidden(); ok {
+			return exit.WithCode(exit.Operational, fmt.Errorf("smoke: forbidden: check %s: %s (the Role smoke needs is in docs/rbac.md)", r.Name, r.Reason))
+		}
 		return exit.Failed("smoke: %d of %d checks failed", s.Failed, len(s.Results))
 	}
 	return nil
+}
+
+// forbidden is the first check that failed because the API server refused a
+// request (RBAC): an operational error (exit 1), not a failed check.
+func (s *Summary) forbidden() (Result, bool) {
+	for _, r := range s.Results {
+		if r.Status == Fail && strings.Contains(r.Reason, " is forbidden: User ") {
+			return r, true
+		}
+	}
+	return Result{}, false
 }
 
 func (s *Summary) count() {

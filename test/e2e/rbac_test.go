@@ -1,0 +1,177 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/stella-ops/stella-plugins/test/e2e/harness"
+)
+
+// The Roles of docs/rbac.md, each bound alone to a ServiceAccount: the
+// command works, and with one permission removed it exits 1 with a forbidden
+// error naming the verb and the resource. bookmark, verify-pods and the
+// positive safe-rollback run have their own tests (bookmark_rbac_test.go,
+// verify_rbac_test.go, rollback_guard_test.go); TestRBACDocsAgree keeps
+// those copies equal to docs/rbac.md.
+
+// rbacRole is the Role of docs/rbac.md under <!-- rbac:name -->.
+func rbacRole(t *testing.T, repo, name string) *rbacv1.Role {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(repo, "docs/rbac.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile("(?s)<!-- rbac:" + regexp.QuoteMeta(name) + " -->\\s*```yaml\\n(.*?)```")
+	m := re.FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("docs/rbac.md has no rbac:%s block", name)
+	}
+	var role rbacv1.Role
+	if err := yaml.UnmarshalStrict(m[1], &role); err != nil {
+		t.Fatalf("docs/rbac.md rbac:%s: %v", name, err)
+	}
+	return &role
+}
+
+func TestRBACDocsAgree(t *testing.T) {
+	h := harness.New(t)
+	if got, want := rbacRole(t, h.Env.Repo, "bookmark"), bmRole(h); !reflect.DeepEqual(got.Rules, want.Rules) {
+		t.Errorf("bookmark: docs/rbac.md %+v != docs/bookmark.md %+v", got.Rules, want.Rules)
+	}
+	if got, want := rbacRole(t, h.Env.Repo, "verify-pods"), vpRole(h); !reflect.DeepEqual(got.Rules, want.Rules) {
+		t.Errorf("verify-pods: docs/rbac.md %+v != docs/verify-pods.md %+v", got.Rules, want.Rules)
+	}
+	b, err := os.ReadFile(filepath.Join(h.Env.Repo, "docs/safe-rollback.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sr rbacv1.Role
+	if m := bmRoleBlock.FindSubmatch(b); m == nil || yaml.UnmarshalStrict(m[1], &sr) != nil {
+		t.Fatal("docs/safe-rollback.md: no Role block")
+	}
+	if got := rbacRole(t, h.Env.Repo, "safe-rollback"); !reflect.DeepEqual(got.Rules, sr.Rules) {
+		t.Errorf("safe-rollback: docs/rbac.md %+v != docs/safe-rollback.md %+v", got.Rules, sr.Rules)
+	}
+}
+
+// rbacForbidden swaps the bound Role for role minus verb on resource, runs
+// run until the change is visible, asserts exit 1 with one forbidden error
+// naming both, and restores the Role.
+func rbacForbidden(h *harness.T, role *rbacv1.Role, verb, resource string, run func() harness.Result) harness.Result {
+	h.Helper()
+	ctx := context.Background()
+	if _, err := h.Client.RbacV1().Roles(h.Namespace).Update(ctx, bmWithout(role, verb, resource), metav1.UpdateOptions{}); err != nil {
+		h.Fatal(err)
+	}
+	var last harness.Result
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(300 * time.Millisecond) {
+		last = run()
+		if last.Code == 1 && strings.Contains(last.Stderr, "forbidden") {
+			break
+		}
+		if time.Now().After(deadline) {
+			h.Fatalf("without %s %s: exit %d, want 1 forbidden\nstdout:\n%s\nstderr:\n%s", verb, resource, last.Code, last.Stdout, last.Stderr)
+		}
+	}
+	low := strings.ToLower(last.Stderr)
+	if !strings.Contains(low, verb) || !strings.Contains(low, resource) || strings.Count(last.Stderr, "Error:") != 1 {
+		h.Errorf("without %s %s: stderr does not name both once:\n%s", verb, resource, last.Stderr)
+	}
+	if _, err := h.Client.RbacV1().Roles(h.Namespace).Update(ctx, role, metav1.UpdateOptions{}); err != nil {
+		h.Fatal(err)
+	}
+	return last
+}
+
+func TestRBACJournal(t *testing.T) {
+	h := harness.New(t)
+	role := rbacRole(t, h.Env.Repo, "journal")
+	env := []string{"KUBECONFIG=" + bmSAKubeconfig(h, role)}
+	run := func() harness.Result {
+		return h.RunEnv(env, h.Plugin("kubectl-stella"), "journal", "stellaops", "-o", "json")
+	}
+	h.Must(run())
+	rbacForbidden(h, role, "list", "configmaps", run)
+}
+
+func TestRBACSmoke(t *testing.T) {
+	h := harness.New(t)
+	rbHelm(h, true)
+	suite := filepath.Join(t.TempDir(), "smoke.yaml")
+	if err := os.WriteFile(suite, []byte("release: stellaops\ntimeout: 20s\nchecks:\n  - name: endpoints\n    endpoints: {min: 1}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	role := rbacRole(t, h.Env.Repo, "smoke")
+	env := []string{"KUBECONFIG=" + bmSAKubeconfig(h, role)}
+	run := func() harness.Result {
+		return h.RunEnv(env, h.Plugin("kubectl-stella"), "smoke", "stellaops", "-f", suite, "--timeout", "30s")
+	}
+	h.Must(run())
+	rbacForbidden(h, role, "list", "endpointslices", run)
+}
+
+// rbacPromoteArgs promotes the example chart with the staging values in the
+// harness namespace, smoke = the endpoints suite.
+func rbacPromoteArgs(h *harness.T, suite string, extra ...string) []string {
+	return append([]string{"promote", "stellaops", h.Example("deploy/helm/stellaops"),
+		"-f", h.Example("deploy/helm/stellaops/values-stage.yaml"), "--config", h.Example("deploy/channels.yaml"),
+		"--channel", "stable", "--smoke-suite", suite, "--lock-timeout", "30s", "--timeout", "2m"}, extra...)
+}
+
+func TestRBACPromote(t *testing.T) {
+	h := harness.New(t)
+	suite := filepath.Join(t.TempDir(), "smoke.yaml")
+	if err := os.WriteFile(suite, []byte("release: stellaops\ntimeout: 20s\nchecks:\n  - name: endpoints\n    endpoints: {min: 1}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	role := rbacRole(t, h.Env.Repo, "promote")
+	env := []string{"KUBECONFIG=" + bmSAKubeconfig(h, role)}
+	run := func(extra ...string) harness.Result {
+		return h.RunEnv(env, h.Plugin("helm-stella"), rbacPromoteArgs(h, suite, extra...)...)
+	}
+	h.Must(run())                  // first install
+	r := h.Must(run("-o", "json")) // upgrade: bookmark, journal, lock, verify, smoke
+	var res struct{ Outcome string }
+	if err := json.Unmarshal([]byte(r.Stdout), &res); err != nil || res.Outcome != "succeeded" {
+		t.Fatalf("promote as the ServiceAccount: %v %+v\n%s", err, res, r.Stderr)
+	}
+	before := len(rbHistory(h))
+	rbacForbidden(h, role, "create", "leases", func() harness.Result { return run() })
+	if after := len(rbHistory(h)); after != before {
+		t.Errorf("a refused promote changed the release: %d → %d revisions", before, after)
+	}
+	h.Must(run()) // the Role restored: promote works again
+}
+
+func TestRBACSafeRollbackForbidden(t *testing.T) {
+	h := harness.New(t)
+	role := rbacRole(t, h.Env.Repo, "safe-rollback")
+	env := []string{"KUBECONFIG=" + bmSAKubeconfig(h, role)}
+	rbHelm(h, true)
+	rbHelm(h, true, "--set-json", rbNote)
+	run := func() harness.Result {
+		return h.RunEnv(env, h.Plugin("helm-stella"), "safe-rollback", rbRel, "-n", h.Namespace, "--timeout", "1m", "--reason", "rbac")
+	}
+	rbacForbidden(h, role, "create", "configmaps", run)
+	if n := len(rbHistory(h)); n != 2 {
+		t.Errorf("a refused safe-rollback changed the release: %d revisions", n)
+	}
+	rbLockFree(h)
+	h.Must(run()) // restored Role: the rollback proceeds
+	if hist := rbHistory(h); hist[3].Status != "deployed" {
+		t.Errorf("history = %+v", hist)
+	}
+}
