@@ -43,7 +43,7 @@ func rollback(c config) (string, error) {
 			}
 		}
 	}
-	runs := runsOr(c, 3)
+	runs := runsOr(c, 5)
 	var mine, theirs []sample
 	for i := 1; i <= runs; i++ {
 		order := []string{"stella", "helm"}
