@@ -50,6 +50,7 @@ Exit codes: 0 ok · 1 operational error · 2 check failed · 3 timeout ·
 	for _, sub := range subcommands {
 		r.cmd.AddCommand(sub(r))
 	}
+	attachCompletion(r)
 	return r
 }
 
