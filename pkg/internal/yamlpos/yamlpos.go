@@ -33,7 +33,34 @@ func Decode(path string, data []byte) (root *yaml.Node, err error) {
 	if len(doc.Content) == 0 {
 		return nil, nil
 	}
+	if err := noDuplicateKeys(path, doc.Content[0]); err != nil {
+		return nil, err
+	}
 	return doc.Content[0], nil
+}
+
+// noDuplicateKeys rejects a mapping that repeats a key: yaml.v3's node API
+// accepts it, while Helm and compose keep only one of the two values.
+func noDuplicateKeys(path string, n *yaml.Node) error {
+	if n.Kind == yaml.MappingNode {
+		seen := map[string]int{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode || k.Value == "<<" {
+				continue
+			}
+			if first, ok := seen[k.Value]; ok {
+				return Errorf(path, k.Line, "duplicate key %q (first at line %d)", k.Value, first)
+			}
+			seen[k.Value] = k.Line
+		}
+	}
+	for _, c := range n.Content {
+		if err := noDuplicateKeys(path, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Error turns a yaml.v3 error into one "path:line: message" line (exit 4).
