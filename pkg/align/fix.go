@@ -3,8 +3,12 @@ package align
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 
+	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/internal/yamlpos"
 )
 
@@ -29,8 +33,12 @@ func (a *Align) fix(ctx context.Context, runs []*run, res *Result) error {
 		if err := p.validate(ctx); err != nil {
 			return err
 		}
+		dest, err := writablePath(p.target.path, a.treeOf(p.run))
+		if err != nil {
+			return err
+		}
 		res.Changes = append(res.Changes, Change{File: p.target.path, Edits: len(p.edits)})
-		writes = append(writes, fileWrite{path: p.target.path, old: p.target.data, new: p.next.data})
+		writes = append(writes, fileWrite{path: dest, old: p.target.data, new: p.next.data})
 	}
 	if a.DryRun {
 		for _, w := range writes {
@@ -115,4 +123,39 @@ func (r *run) targetOf(path string) *target {
 		}
 	}
 	return nil
+}
+
+// treeOf is the directory --fix may write in for r's targets: the channels
+// file's directory for a channel's own targets, else each given file's own.
+func (a *Align) treeOf(r *run) string {
+	if r.channel != nil && len(a.Values)+len(a.Targets) == 0 {
+		return filepath.Dir(a.Config)
+	}
+	return ""
+}
+
+// writablePath resolves path's symlinks and refuses a file outside tree
+// (path's own directory when tree is "") or without write permission; the
+// atomic rename then replaces the real file and the link stays a link.
+func writablePath(path, tree string) (string, error) {
+	if tree == "" {
+		tree = filepath.Dir(path)
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", exit.InvalidInput("fix %s: %v; nothing written", path, err)
+	}
+	root, err := filepath.EvalSymlinks(tree)
+	if err != nil {
+		return "", exit.InvalidInput("fix %s: %v; nothing written", path, err)
+	}
+	realAbs, _ := filepath.Abs(real)
+	rootAbs, _ := filepath.Abs(root)
+	if rel, err := filepath.Rel(rootAbs, realAbs); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", exit.InvalidInput("fix %s: resolves to %s, outside the deploy tree %s; nothing written", path, real, tree)
+	}
+	if st, err := os.Stat(real); err != nil || st.Mode().Perm()&0o222 == 0 {
+		return "", exit.InvalidInput("fix %s: the file is read-only; nothing written", path)
+	}
+	return real, nil
 }
