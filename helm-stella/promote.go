@@ -93,7 +93,7 @@ func runPromote(c *cobra.Command, r *root, p *promote.Promote, fl *promoteFlags,
 		}
 	}
 	res, err := promote.NewOn(cfg, p).Run(c.Context())
-	if res != nil {
+	if res != nil && exit.CodeOf(err) != exit.Invalid { // invalid input: the one error line only
 		if rerr := promote.Render(r.out, f, res); rerr != nil && err == nil {
 			err = rerr
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
 	"github.com/stella-ops/stella-plugins/pkg/manifest"
+	"github.com/stella-ops/stella-plugins/pkg/smoke"
 )
 
 // state is what the preflight learned; nothing has changed yet.
@@ -22,6 +23,9 @@ type state struct {
 	manifest *manifest.Manifest
 	current  helmx.Revision // zero on a first install
 	first    bool
+
+	suitePath string       // "" when the channel has no suite
+	suite     *smoke.Suite // read before any change: a bad suite is exit 4
 }
 
 // preflight checks everything that can refuse the promotion before any
@@ -42,6 +46,9 @@ func (p *Promote) preflight(ctx context.Context, res *Result) (*state, error) {
 		return nil, err
 	}
 	res.Manifest.Version, res.Manifest.Channel = st.manifest.Version, st.channel.Name
+	if st.suitePath, st.suite, err = p.loadSuite(st.channel); err != nil {
+		return nil, err
+	}
 	p.progressf("preflight: align %s with %s (%s)", strings.Join(p.ValuesFiles, ", "), st.channel.Name, st.manifest.Version)
 	if err := p.align(ctx, res); err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/health"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
@@ -82,22 +83,27 @@ func (p *Promote) snapshot() func(watch.Snapshot) {
 	}
 }
 
-// smoke runs the channel's suite (or SmokeSuite).
-func (p *Promote) smoke(ctx context.Context, st *state, res *Result) error {
+// loadSuite reads the channel's suite (or SmokeSuite); path "" when none.
+func (p *Promote) loadSuite(ch *channel.Channel) (string, *smoke.Suite, error) {
 	path := p.SmokeSuite
 	if path == "" {
-		path = st.channel.Smoke
+		path = ch.Smoke
 	}
 	if path == "" {
+		return "", nil, nil
+	}
+	suite, err := smoke.Load(path)
+	return path, suite, err
+}
+
+// smoke runs the suite the preflight loaded.
+func (p *Promote) smoke(ctx context.Context, st *state, res *Result) error {
+	if st.suite == nil {
 		p.progressf("smoke: channel %s has no suite", st.channel.Name)
 		return nil
 	}
-	suite, err := smoke.Load(path)
-	if err != nil {
-		return err
-	}
-	p.progressf("smoke: %s", path)
-	s, err := smoke.New(p.cfg).Run(ctx, smoke.Options{Suite: suite, Release: p.Release, Namespace: p.cfg.Namespace,
+	p.progressf("smoke: %s", st.suitePath)
+	s, err := smoke.New(p.cfg).Run(ctx, smoke.Options{Suite: st.suite, Release: p.Release, Namespace: p.cfg.Namespace,
 		Channel: st.channel.Name, Version: st.manifest.Version, Timeout: p.SmokeTimeout})
 	if err != nil {
 		return fmt.Errorf("promote: smoke: %w", err)

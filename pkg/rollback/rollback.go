@@ -45,6 +45,9 @@ type Rollback struct {
 	cfg      *kube.Config
 	now      func() time.Time
 	deadline time.Time // of the steps, set by perform
+
+	suite                   *smoke.Suite // loaded by Run before any change
+	suitePath, suiteVersion string
 }
 
 // New returns the operation on the injected configuration.

@@ -23,6 +23,9 @@ func (r *Rollback) Run(ctx context.Context) (*Result, error) {
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
+	if err := r.loadSuite(); err != nil {
+		return nil, err
+	}
 	store := helmx.New(r.cfg)
 	f, err := r.facts(ctx, store)
 	if err != nil {

@@ -103,9 +103,11 @@ func (r *Rollback) verify(ctx context.Context, res *Result, expect map[string]st
 	return exit.WithCode(exit.CheckFailed, fmt.Errorf("rolled back, but verification failed: %s", vr.Message))
 }
 
-// smoke runs the configured suite, if any.
-func (r *Rollback) smoke(ctx context.Context, res *Result) error {
-	path, ch, ver := r.SmokeSuite, r.Channel, ""
+// loadSuite reads the configured suite, if any, before anything changes: a
+// bad suite or channel is invalid input (exit 4), not a failure after the
+// rollback.
+func (r *Rollback) loadSuite() error {
+	path, ver := r.SmokeSuite, ""
 	if r.Channel != "" {
 		info, err := smoke.FromChannel(r.Config, r.Channel)
 		if err != nil {
@@ -123,6 +125,16 @@ func (r *Rollback) smoke(ctx context.Context, res *Result) error {
 	if err != nil {
 		return err
 	}
+	r.suite, r.suitePath, r.suiteVersion = suite, path, ver
+	return nil
+}
+
+// smoke runs the suite loadSuite read, if any.
+func (r *Rollback) smoke(ctx context.Context, res *Result) error {
+	if r.suite == nil {
+		return nil
+	}
+	suite, path, ch, ver := r.suite, r.suitePath, r.Channel, r.suiteVersion
 	r.step("verified; running smoke suite " + path)
 	s, err := smoke.New(r.cfg).Run(ctx, smoke.Options{Suite: suite, Release: r.Release, Namespace: r.cfg.Namespace, Channel: ch, Version: ver})
 	if err != nil {
