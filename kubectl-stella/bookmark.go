@@ -33,6 +33,9 @@ unless --show-values. See docs/bookmark.md.`,
 			if err != nil {
 				return err
 			}
+			if err := bookmark.CheckOutputFile(f.outputFile); err != nil {
+				return err
+			}
 			cfg, err := r.clients()
 			if err != nil {
 				return err

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
@@ -70,6 +71,21 @@ func RenderList(w io.Writer, f output.Format, s []Summary) error {
 			stamp(b.CreatedAt), b.CreatedBy, b.Note)
 	}
 	return t.Flush()
+}
+
+// CheckOutputFile refuses, before anything is created, an --output-file
+// that is a directory or whose directory does not exist (exit 4).
+func CheckOutputFile(path string) error {
+	if path == "" {
+		return nil
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return exit.InvalidInput("flag --output-file: %s is a directory", path)
+	}
+	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
+		return exit.InvalidInput("flag --output-file: directory %s does not exist", filepath.Dir(path))
+	}
+	return nil
 }
 
 // WriteFile writes b to path (YAML for .yaml/.yml, else JSON) with mode
