@@ -32,8 +32,7 @@ import (
 
 // Faults on the shared control plane, each in the test's own namespace and
 // repeated fRuns times with randomised timing. The kube-apiserver kill
-// cases need their own control plane and are not here (see the report in
-// docs/rbac.md's sibling, the issue 9 notes).
+// cases need their own control plane: faults_api_test.go.
 
 const fRuns = 5
 
