@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
@@ -203,6 +204,17 @@ func biDiff(before, after map[string]string) []string {
 // namespaced kind in ns (events aside: controllers write those).
 func biObjects(t *testing.T, kubeconfig, ns string) map[string]string {
 	t.Helper()
+	m := map[string]string{}
+	for _, o := range biList(t, kubeconfig, ns) {
+		m[o.GetAPIVersion()+"/"+o.GetKind()+"/"+o.GetName()] = o.GetResourceVersion()
+	}
+	return m
+}
+
+// biList returns every object of every listable namespaced kind in ns but
+// events.
+func biList(t *testing.T, kubeconfig, ns string) []unstructured.Unstructured {
+	t.Helper()
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		t.Fatal(err)
@@ -214,7 +226,7 @@ func biObjects(t *testing.T, kubeconfig, ns string) map[string]string {
 	if err != nil && len(lists) == 0 {
 		t.Fatal(err)
 	}
-	m := map[string]string{}
+	var out []unstructured.Unstructured
 	for _, l := range lists {
 		gv, _ := schema.ParseGroupVersion(l.GroupVersion)
 		for _, r := range l.APIResources {
@@ -225,12 +237,10 @@ func biObjects(t *testing.T, kubeconfig, ns string) map[string]string {
 			if err != nil {
 				t.Fatalf("list %s: %v", r.Name, err)
 			}
-			for _, o := range objs.Items {
-				m[gv.Group+"/"+r.Name+"/"+o.GetName()] = o.GetResourceVersion()
-			}
+			out = append(out, objs.Items...)
 		}
 	}
-	return m
+	return out
 }
 
 func biHas(l []string, s string) bool {
