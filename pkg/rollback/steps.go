@@ -25,7 +25,10 @@ func (r *Rollback) steps(ctx context.Context, res *Result, target *release.Relea
 		}
 		res.Recovered = d.Pending.Version
 	}
-	if err := r.apply(ctx, d.Target, target); err != nil {
+	// after a recovery the stuck revision's manifest may equal the target's,
+	// and Helm's three-way merge would then keep whatever the interrupted
+	// operation left live: replace the objects instead (helm --force)
+	if err := r.apply(ctx, d.Target, target, d.Pending != nil); err != nil {
 		return err
 	}
 	last, err := r.cfg.Helm.Releases.Last(r.Release)
@@ -63,18 +66,18 @@ func (r *Rollback) recoverPending(version int) error {
 
 // apply rolls back through the Helm SDK, or restores a pruned revision from
 // its bookmark as a new revision.
-func (r *Rollback) apply(ctx context.Context, t Target, target *release.Release) error {
+func (r *Rollback) apply(ctx context.Context, t Target, target *release.Release, force bool) error {
 	timeout := r.remaining()
 	if !t.Restore {
 		rb := action.NewRollback(r.cfg.Helm)
-		rb.Version, rb.Timeout = t.Revision, timeout
+		rb.Version, rb.Timeout, rb.Force = t.Revision, timeout, force
 		if err := rb.Run(r.Release); err != nil {
 			return fmt.Errorf("helm rollback of %q to revision %d: %w", r.Release, t.Revision, err)
 		}
 		return nil
 	}
 	up := action.NewUpgrade(r.cfg.Helm)
-	up.Namespace, up.Timeout, up.ResetValues = r.cfg.Namespace, timeout, true
+	up.Namespace, up.Timeout, up.ResetValues, up.Force = r.cfg.Namespace, timeout, true, force
 	up.Description = "stella safe-rollback to bookmark " + t.Bookmark
 	uctx, cancel := context.WithDeadline(ctx, r.deadline)
 	defer cancel()
