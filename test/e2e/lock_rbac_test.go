@@ -5,46 +5,24 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"sigs.k8s.io/yaml"
 
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
 	"github.com/stella-ops/stella-plugins/test/e2e/harness"
 )
 
-// docRole reads the Role YAML block after <!-- marker --> in docs/file.
-func docRole(h *harness.T, file, marker string) *rbacv1.Role {
-	h.Helper()
-	b, err := os.ReadFile(filepath.Join(h.Env.Repo, "docs", file))
-	if err != nil {
-		h.Fatal(err)
-	}
-	m := regexp.MustCompile("(?s)<!-- " + marker + " -->\\s*```yaml\\n(.*?)```").FindSubmatch(b)
-	if m == nil {
-		h.Fatalf("docs/%s has no %s YAML block", file, marker)
-	}
-	var role rbacv1.Role
-	if err := yaml.UnmarshalStrict(m[1], &role); err != nil {
-		h.Fatalf("docs/%s %s: %v", file, marker, err)
-	}
-	return &role
-}
-
 // lockJournalRole is the union of the documented lock and journal Roles.
 func lockJournalRole(h *harness.T) *rbacv1.Role {
 	role := &rbacv1.Role{}
 	role.Name = "stella-lock-journal"
-	for _, r := range []*rbacv1.Role{docRole(h, "lock.md", "lock-role"),
-		docRole(h, "journal.md", "journal-writer-role"), docRole(h, "journal.md", "journal-reader-role")} {
+	for _, r := range []*rbacv1.Role{h.DocRole("lock.md", "lock-role"),
+		h.DocRole("journal.md", "journal-writer-role"), h.DocRole("journal.md", "journal-reader-role")} {
 		role.Rules = append(role.Rules, r.Rules...)
 	}
 	return role
@@ -56,7 +34,7 @@ func TestLockJournalServiceAccountRoles(t *testing.T) {
 	t.Run("documented roles suffice", func(t *testing.T) {
 		h := harness.New(t)
 		ctx := context.Background()
-		kc := vpServiceAccount(h, lockJournalRole(h))
+		kc := h.ServiceAccountKubeconfig("verifier", lockJournalRole(h))
 		c, _, err := lockClientFor(kc)
 		if err != nil {
 			t.Fatal(err)
@@ -89,7 +67,7 @@ func TestLockJournalServiceAccountRoles(t *testing.T) {
 		t.Run("without "+c.verb+" "+c.resource, func(t *testing.T) {
 			h := harness.New(t)
 			ctx := context.Background()
-			kc := vpServiceAccount(h, vpWithoutVerb(lockJournalRole(h), c.verb, c.resource))
+			kc := h.ServiceAccountKubeconfig("verifier", harness.WithoutVerb(lockJournalRole(h), c.verb, c.resource))
 			cl, _, err := lockClientFor(kc)
 			if err != nil {
 				t.Fatal(err)

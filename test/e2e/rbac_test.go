@@ -8,14 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/yaml"
 
 	"github.com/stella-ops/stella-plugins/test/e2e/harness"
 )
@@ -27,42 +25,16 @@ import (
 // verify_rbac_test.go, rollback_guard_test.go); TestRBACDocsAgree keeps
 // those copies equal to docs/rbac.md.
 
-// rbacRole is the Role of docs/rbac.md under <!-- rbac:name -->.
-func rbacRole(t *testing.T, repo, name string) *rbacv1.Role {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(repo, "docs/rbac.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	re := regexp.MustCompile("(?s)<!-- rbac:" + regexp.QuoteMeta(name) + " -->\\s*```yaml\\n(.*?)```")
-	m := re.FindSubmatch(b)
-	if m == nil {
-		t.Fatalf("docs/rbac.md has no rbac:%s block", name)
-	}
-	var role rbacv1.Role
-	if err := yaml.UnmarshalStrict(m[1], &role); err != nil {
-		t.Fatalf("docs/rbac.md rbac:%s: %v", name, err)
-	}
-	return &role
-}
-
 func TestRBACDocsAgree(t *testing.T) {
 	h := harness.New(t)
-	if got, want := rbacRole(t, h.Env.Repo, "bookmark"), bmRole(h); !reflect.DeepEqual(got.Rules, want.Rules) {
+	if got, want := h.DocRole("rbac.md", "rbac:bookmark"), h.DocRole("bookmark.md", "role:begin"); !reflect.DeepEqual(got.Rules, want.Rules) {
 		t.Errorf("bookmark: docs/rbac.md %+v != docs/bookmark.md %+v", got.Rules, want.Rules)
 	}
-	if got, want := rbacRole(t, h.Env.Repo, "verify-pods"), vpRole(h); !reflect.DeepEqual(got.Rules, want.Rules) {
+	if got, want := h.DocRole("rbac.md", "rbac:verify-pods"), h.DocRole("verify-pods.md", "verify-pods-role"); !reflect.DeepEqual(got.Rules, want.Rules) {
 		t.Errorf("verify-pods: docs/rbac.md %+v != docs/verify-pods.md %+v", got.Rules, want.Rules)
 	}
-	b, err := os.ReadFile(filepath.Join(h.Env.Repo, "docs/safe-rollback.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sr rbacv1.Role
-	if m := bmRoleBlock.FindSubmatch(b); m == nil || yaml.UnmarshalStrict(m[1], &sr) != nil {
-		t.Fatal("docs/safe-rollback.md: no Role block")
-	}
-	if got := rbacRole(t, h.Env.Repo, "safe-rollback"); !reflect.DeepEqual(got.Rules, sr.Rules) {
+	sr := h.DocRole("safe-rollback.md", "role:begin")
+	if got := h.DocRole("rbac.md", "rbac:safe-rollback"); !reflect.DeepEqual(got.Rules, sr.Rules) {
 		t.Errorf("safe-rollback: docs/rbac.md %+v != docs/safe-rollback.md %+v", got.Rules, sr.Rules)
 	}
 }
@@ -73,7 +45,7 @@ func TestRBACDocsAgree(t *testing.T) {
 func rbacForbidden(h *harness.T, role *rbacv1.Role, verb, resource string, run func() harness.Result) harness.Result {
 	h.Helper()
 	ctx := context.Background()
-	if _, err := h.Client.RbacV1().Roles(h.Namespace).Update(ctx, bmWithout(role, verb, resource), metav1.UpdateOptions{}); err != nil {
+	if _, err := h.Client.RbacV1().Roles(h.Namespace).Update(ctx, harness.WithoutVerb(role, verb, resource), metav1.UpdateOptions{}); err != nil {
 		h.Fatal(err)
 	}
 	var last harness.Result
@@ -98,8 +70,8 @@ func rbacForbidden(h *harness.T, role *rbacv1.Role, verb, resource string, run f
 
 func TestRBACJournal(t *testing.T) {
 	h := harness.New(t)
-	role := rbacRole(t, h.Env.Repo, "journal")
-	env := []string{"KUBECONFIG=" + bmSAKubeconfig(h, role)}
+	role := h.DocRole("rbac.md", "rbac:journal")
+	env := []string{"KUBECONFIG=" + h.ServiceAccountKubeconfig("bookmarker", role)}
 	run := func() harness.Result {
 		return h.RunEnv(env, h.Plugin("kubectl-stella"), "journal", "stellaops", "-o", "json")
 	}
@@ -114,8 +86,8 @@ func TestRBACSmoke(t *testing.T) {
 	if err := os.WriteFile(suite, []byte("release: stellaops\ntimeout: 20s\nchecks:\n  - name: endpoints\n    endpoints: {min: 1}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	role := rbacRole(t, h.Env.Repo, "smoke")
-	env := []string{"KUBECONFIG=" + bmSAKubeconfig(h, role)}
+	role := h.DocRole("rbac.md", "rbac:smoke")
+	env := []string{"KUBECONFIG=" + h.ServiceAccountKubeconfig("bookmarker", role)}
 	run := func() harness.Result {
 		return h.RunEnv(env, h.Plugin("kubectl-stella"), "smoke", "stellaops", "-f", suite, "--timeout", "30s")
 	}
@@ -137,8 +109,8 @@ func TestRBACPromote(t *testing.T) {
 	if err := os.WriteFile(suite, []byte("release: stellaops\ntimeout: 20s\nchecks:\n  - name: endpoints\n    endpoints: {min: 1}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	role := rbacRole(t, h.Env.Repo, "promote")
-	env := []string{"KUBECONFIG=" + bmSAKubeconfig(h, role)}
+	role := h.DocRole("rbac.md", "rbac:promote")
+	env := []string{"KUBECONFIG=" + h.ServiceAccountKubeconfig("bookmarker", role)}
 	run := func(extra ...string) harness.Result {
 		return h.RunEnv(env, h.Plugin("helm-stella"), rbacPromoteArgs(h, suite, extra...)...)
 	}
@@ -158,8 +130,8 @@ func TestRBACPromote(t *testing.T) {
 
 func TestRBACSafeRollbackForbidden(t *testing.T) {
 	h := harness.New(t)
-	role := rbacRole(t, h.Env.Repo, "safe-rollback")
-	env := []string{"KUBECONFIG=" + bmSAKubeconfig(h, role)}
+	role := h.DocRole("rbac.md", "rbac:safe-rollback")
+	env := []string{"KUBECONFIG=" + h.ServiceAccountKubeconfig("bookmarker", role)}
 	rbHelm(h, true)
 	rbHelm(h, true, "--set-json", rbNote)
 	run := func() harness.Result {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,8 +14,6 @@ import (
 	"helm.sh/helm/v3/pkg/storage"
 	"helm.sh/helm/v3/pkg/storage/driver"
 	helmtime "helm.sh/helm/v3/pkg/time"
-	rbacv1 "k8s.io/api/rbac/v1"
-	"sigs.k8s.io/yaml"
 
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
@@ -174,19 +171,7 @@ func TestSafeRollbackRequireDigests(t *testing.T) {
 // bound to exactly the Role published in docs/safe-rollback.md.
 func TestSafeRollbackWithTheDocumentedRole(t *testing.T) {
 	h := harness.New(t)
-	b, err := os.ReadFile(filepath.Join(h.Env.Repo, "docs/safe-rollback.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := bmRoleBlock.FindSubmatch(b)
-	if m == nil {
-		t.Fatal("docs/safe-rollback.md has no role:begin/role:end YAML block")
-	}
-	var role rbacv1.Role
-	if err := yaml.UnmarshalStrict(m[1], &role); err != nil {
-		t.Fatalf("documented Role: %v", err)
-	}
-	kc := bmSAKubeconfig(h, &role)
+	kc := h.ServiceAccountKubeconfig("rollbacker", h.DocRole("safe-rollback.md", "role:begin"))
 	rbHelm(h, true)
 	rbHelm(h, false, "--set-json", rbCrash)
 	r := h.RunEnv([]string{"KUBECONFIG=" + kc}, h.Plugin("helm-stella"), "safe-rollback", rbRel, "-n", h.Namespace, "--timeout", "2m", "--reason", "rbac")
