@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -50,7 +51,7 @@ func Diff(from, to map[string]any) []Value {
 		case !tok:
 			v.Change = "removed"
 		}
-		if secret[p] || Secret(p) {
+		if secret[p] || Secret(p) || SecretValue(fv) || SecretValue(tv) {
 			v.Masked = true
 			v.From, v.To = mask(fok), mask(tok)
 		}
@@ -59,6 +60,13 @@ func Diff(from, to map[string]any) []Value {
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
 }
+
+// credentialShapes are values that are secrets whatever their key: a URL
+// carrying a password (mongodb://user:pw@host), a PEM block, a JWT.
+var credentialShapes = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@|-----BEGIN [A-Z ]+-----|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.`)
+
+// SecretValue reports whether a value looks like a credential by its shape.
+func SecretValue(v string) bool { return credentialShapes.MatchString(v) }
 
 func mask(present bool) string {
 	if present {
