@@ -78,22 +78,19 @@ func Parse(ctx context.Context, path string, data []byte, env map[string]string)
 	if !Detect(root) {
 		return nil, exit.InvalidInput("%s: not a compose file (no top-level services map)", path)
 	}
-	proj, err := load(ctx, path, data, env, false)
+	images, err := serviceImages(ctx, path, data, env)
 	if err != nil {
 		return nil, exit.InvalidInput("%s: %v", path, oneLine(err))
 	}
 	f := &File{Path: path, Data: data, lines: yamlpos.NewLines(data)}
 	raw := yamlpos.Map(root, "services")
-	for name, svc := range proj.Services {
-		if svc.Image == "" {
-			continue
-		}
+	for name, img := range images {
 		node := yamlpos.Map(yamlpos.Map(raw, name), "image")
-		s := Service{Name: name, Raw: svc.Image, node: node}
+		s := Service{Name: name, Raw: img, node: node}
 		if node != nil {
 			s.Raw, s.Line = node.Value, node.Line
 		}
-		if s.Ref, err = image.Parse(svc.Image); err != nil {
+		if s.Ref, err = image.Parse(img); err != nil {
 			return nil, yamlpos.Errorf(path, s.Line, "services.%s.image: %v", name, err)
 		}
 		f.Services = append(f.Services, s)
@@ -122,19 +119,54 @@ func Lint(ctx context.Context, path string, envFiles []string) []string {
 	return nil
 }
 
+// serviceImages loads the compose model through compose-go (interpolation
+// from env included) and returns each service's image. It stops at the
+// interpolated model: converting it into a full types.Project (what Lint
+// does) costs most of the load and adds nothing to an image reference.
+func serviceImages(ctx context.Context, path string, data []byte, env map[string]string) (images map[string]string, err error) {
+	defer func() { // compose-go panics on some malformed models (found by FuzzParse)
+		if r := recover(); r != nil {
+			images, err = nil, fmt.Errorf("malformed compose model: %v", r)
+		}
+	}()
+	model, err := loader.LoadModelWithContext(ctx, details(path, data, env), options(env, false))
+	if err != nil {
+		return nil, err
+	}
+	services, _ := model["services"].(map[string]any)
+	images = map[string]string{}
+	for name, v := range services {
+		svc, ok := v.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("services.%s: not a mapping", name)
+		}
+		if img, _ := svc["image"].(string); img != "" {
+			images[name] = img
+		}
+	}
+	return images, nil
+}
+
 func load(ctx context.Context, path string, data []byte, env map[string]string, strict bool) (p *types.Project, err error) {
 	defer func() { // compose-go panics on some malformed models (found by FuzzParse)
 		if r := recover(); r != nil {
 			p, err = nil, fmt.Errorf("malformed compose model: %v", r)
 		}
 	}()
+	return loader.LoadWithContext(ctx, details(path, data, env), options(env, strict))
+}
+
+func details(path string, data []byte, env map[string]string) types.ConfigDetails {
 	abs, _ := filepath.Abs(path)
-	details := types.ConfigDetails{
+	return types.ConfigDetails{
 		WorkingDir:  filepath.Dir(abs),
 		ConfigFiles: []types.ConfigFile{{Filename: abs, Content: data}},
 		Environment: env,
 	}
-	return loader.LoadWithContext(ctx, details, func(o *loader.Options) {
+}
+
+func options(env map[string]string, strict bool) func(*loader.Options) {
+	return func(o *loader.Options) {
 		o.SkipValidation, o.SkipConsistencyCheck = !strict, !strict
 		o.SkipResolveEnvironment, o.SkipInclude, o.ResolvePaths = true, true, false
 		o.Profiles = []string{"*"}
@@ -145,7 +177,7 @@ func load(ctx context.Context, path string, data []byte, env map[string]string, 
 				return template.SubstituteWithOptions(s, m, template.WithoutLogging)
 			},
 		}
-	})
+	}
 }
 
 // Detect reports whether a decoded document is a compose file: a top-level
