@@ -88,3 +88,7 @@ bench-verify: ## verify-pods vs kubectl get pods / wait / rollout status on 5,00
 
 bench: ## every benchmark in one run; writes docs/benchmarks.md
 	@hack/bench.sh
+
+.PHONY: fault-apiserver
+fault-apiserver: build ## opt-in: kill -9 a second control plane's apiserver under bookmark/promote/safe-rollback (≈ 5 min)
+	STELLA_FAULT_APISERVER=1 $(GO) test -count=1 -tags e2e -timeout 20m -run TestFaultAPIServerKilled ./test/e2e/
