@@ -8,17 +8,17 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	_ "k8s.io/client-go/plugin/pkg/client/auth" // exec, oidc, … auth plugins
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/interrupt"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, abort, stop := interrupt.Notify(context.Background())
 	root := newRoot(os.Stdout, os.Stderr)
+	root.abort = abort
 	err := root.cmd.ExecuteContext(ctx)
 	stop()
 	os.Exit(int(exit.Report(os.Stderr, err, !root.ran)))

@@ -82,7 +82,7 @@ func runPromote(c *cobra.Command, r *root, p *promote.Promote, fl *promoteFlags,
 		p.Release, p.Chart = args[0], args[1]
 	}
 	p.Plan = p.Plan || fl.dryRun
-	p.Progress = r.err
+	p.Progress, p.Abort = r.err, r.abort
 	cfg, err := r.clients()
 	if err != nil && !p.FilesOnly {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -17,6 +18,8 @@ type root struct {
 	out, err io.Writer
 	noColor  bool
 	ran      bool // set once flags and arguments were accepted
+	// abort is cancelled by a second interrupt: stop even the rollback.
+	abort context.Context
 }
 
 func newRoot(out, errw io.Writer) *root {

@@ -101,10 +101,13 @@ func (p *Promote) fail(ctx context.Context, st *state, res *Result, outcome jour
 		}
 		return why
 	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackBudget)
-	defer cancel()
-	took, err := p.rollback(rctx, st.current.Version)
+	took, err := p.abortableRollback(ctx, st.current.Version)
 	p.rollbackTook = took
+	if errors.Is(err, errAborted) {
+		res.Outcome = journal.Interrupted
+		res.Message += fmt.Sprintf("; rollback to revision %d aborted by a second interrupt: if the release is pending-rollback, run helm stella safe-rollback %s --recover", st.current.Version, p.Release)
+		return exit.WithCode(exit.Operational, fmt.Errorf("%w; %v", why, err))
+	}
 	if err != nil {
 		res.Outcome = journal.Failed
 		res.Message += fmt.Sprintf("; rollback to revision %d failed: %v", st.current.Version, err)
@@ -117,4 +120,35 @@ func (p *Promote) fail(ctx context.Context, st *state, res *Result, outcome jour
 	}
 	p.progressf("rollback: %s %s", p.Release, res.Rollback)
 	return why
+}
+
+var errAborted = errors.New("rollback aborted by a second interrupt")
+
+// abortableRollback rolls back on a context no first interrupt cancels,
+// bounded by rollbackBudget; a cancelled Abort stops waiting for it (the
+// Helm SDK's rollback takes no context, so it may still be applying).
+func (p *Promote) abortableRollback(ctx context.Context, revision int) (time.Duration, error) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackBudget)
+	defer cancel()
+	run := p.rollbackFn
+	if run == nil {
+		run = p.rollback
+	}
+	abort := p.Abort
+	if abort == nil {
+		abort = context.Background()
+	}
+	type result struct {
+		took time.Duration
+		err  error
+	}
+	done := make(chan result, 1)
+	start := time.Now()
+	go func() { took, err := run(rctx, revision); done <- result{took, err} }()
+	select {
+	case r := <-done:
+		return r.took, r.err
+	case <-abort.Done():
+		return time.Since(start), errAborted
+	}
 }

@@ -46,6 +46,11 @@ type Promote struct {
 
 	Progress io.Writer // progress lines; nil discards
 	Now      func() time.Time
+	// Abort, when cancelled (a second interrupt), stops waiting for the
+	// rollback that follows a failure or a first interrupt.
+	Abort context.Context
+
+	rollbackFn func(ctx context.Context, revision int) (time.Duration, error) // tests; default p.rollback
 
 	rollbackTook time.Duration
 	manifestPath string
