@@ -22,6 +22,13 @@ if [ -f "$kubeconfig" ] && [ -f "$state/pids" ] && curl -fsk --max-time 2 "https
 fi
 "$here/down.sh" >/dev/null 2>&1 || true
 
+for port in "$etcd_port" "$peer_port" "$api_port" "$kwok_port"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    log "127.0.0.1:$port is already in use (another control plane of another state dir?): set STELLA_PORT_BASE to a free range"
+    exit 1
+  fi
+done
+
 t0=$(date +%s)
 bin=$("$here/build.sh" cluster)
 kube="$bin/kube-$KUBE_VERSION" kwokd="$bin/kwok-$KWOK_VERSION"
