@@ -2,11 +2,11 @@
 # make bench: every benchmark in ONE run on the local control plane (started,
 # or reused, by test/cluster/up.sh; never stopped here), each next to the
 # real peer CLI measured in the same run, and one report: docs/benchmarks.md.
-#   start-up        hack/bench-startup.sh   (both plugins vs kubectl/helm version)
+#   start-up        hack/bench-ops.sh startup   (both plugins vs kubectl/helm version)
 #   align           hack/bench-align.sh     (vs the yaml.v3 parse floor; 500/1000/2000 components)
 #   bookmark        hack/bench-bookmark.sh  (vs helm history/status; BENCH_BOOKMARK_REVISIONS)
-#   crash loop      hack/bench-promote.sh   (vs helm upgrade --atomic --timeout BENCH_ATOMIC_TIMEOUT)
-#   rollback        hack/bench-rollback.sh  (vs helm rollback --wait + kubectl rollout status)
+#   crash loop      hack/bench-ops.sh promote   (vs helm upgrade --atomic --timeout BENCH_ATOMIC_TIMEOUT)
+#   rollback        hack/bench-ops.sh rollback  (vs helm rollback --wait + kubectl rollout status)
 #   verify-pods     hack/bench-verify.sh    (vs kubectl get pods/wait/rollout status; two sizes)
 # Knobs (defaults): BENCH_ALIGN_BENCHTIME (1x), BENCH_BOOKMARK_REVISIONS (25,50),
 # BENCH_BOOKMARK_RUNS (5), BENCH_ATOMIC_TIMEOUT (60s), BENCH_VERIFY_DEPLOYMENTS
@@ -34,7 +34,7 @@ log() { printf 'bench: %s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 demote() { sed -e 's/^#/##/' "$1"; }
 
 log "start-up"
-hack/bench-startup.sh >"$work/startup.md"
+hack/bench-ops.sh startup >"$work/startup.md"
 
 log "align"
 align_raw=$(hack/bench-align.sh "${BENCH_ALIGN_BENCHTIME:-1x}")
@@ -83,9 +83,9 @@ hack/bench-bookmark.sh -revisions "${BENCH_BOOKMARK_REVISIONS:-25,50}" -runs "${
 } >"$work/bookmark.md"
 
 log "crash-loop promote"
-hack/bench-promote.sh >"$work/promote.md"
+hack/bench-ops.sh promote >"$work/promote.md"
 log "safe-rollback"
-hack/bench-rollback.sh >"$work/rollback.md"
+hack/bench-ops.sh rollback >"$work/rollback.md"
 
 : >"$work/verify.md"
 : >"$work/verify-growth"
