@@ -137,5 +137,8 @@ func (r *Rollback) entry(res *Result, who identity.Who) journal.Entry {
 	if t := res.Decision.Target; t.Bookmark != "" {
 		e.Notes = "target: bookmark " + t.Bookmark
 	}
+	if r.Channel != "" { // the drill log's Channel column
+		e.Manifest = journal.Manifest{Channel: r.Channel, Version: r.suiteVersion}
+	}
 	return e
 }
