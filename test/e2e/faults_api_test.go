@@ -196,7 +196,14 @@ func TestFaultAPIServerKilled(t *testing.T) {
 
 		// promote waiting on a never-ready revision: never succeeds
 		p = fStart(t, c.kubeconfig, h.Plugin("helm-stella"), promote(never, "--timeout", "20s")...)
-		h.Eventually(60*time.Second, "promote waiting", func() (bool, error) { return strings.Contains(p.err.String(), "wait: up to"), nil })
+		h.Eventually(60*time.Second, "promote waiting", func() (bool, error) {
+			select {
+			case <-p.done: // ended before its wait: show why (diagnosis of a kill's aftermath)
+				h.Fatalf("promote run %d ended before waiting: exit %d\nstdout:\n%s\nstderr:\n%s", i, p.cmd.ProcessState.ExitCode(), p.out.String(), p.err.String())
+			default:
+			}
+			return strings.Contains(p.err.String(), "wait: up to"), nil
+		})
 		c.outage(time.Duration(rand.IntN(2000))*time.Millisecond, time.Duration(500+rand.IntN(2500))*time.Millisecond)
 		expect(fmt.Sprintf("promote run %d", i), p, p.wait(t, 200*time.Second), 1, 2, 3)
 		settle(fmt.Sprintf("promote run %d", i))
