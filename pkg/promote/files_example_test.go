@@ -14,20 +14,7 @@ import (
 // example deploy tree: exactly the channels file and the stable channel's
 // values and compose files change, align passes, a rerun changes nothing.
 func TestFilesOnlyOnExample(t *testing.T) {
-	dir := t.TempDir()
-	if out, err := exec.Command("cp", "-r", "../../examples/stellaops/deploy", dir).CombinedOutput(); err != nil {
-		t.Fatalf("copy: %v: %s", err, out)
-	}
-	deploy := filepath.Join(dir, "deploy")
-	edge, err := os.ReadFile(filepath.Join(deploy, "releases/2025.10.0-edge.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stable := strings.NewReplacer(`version: "2025.10.0-edge"`, `version: "2025.10.0"`, "channel: edge", "channel: stable").Replace(string(edge))
-	rel := filepath.Join(deploy, "releases/2025.10.0-stable.yaml")
-	if err := os.WriteFile(rel, []byte(stable), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	deploy, rel := exampleWithNewStable(t)
 	run := func() *Result {
 		p := New(nil)
 		p.FilesOnly, p.Channel, p.ReleaseManifest, p.Config = true, "stable", rel, filepath.Join(deploy, "channels.yaml")
@@ -59,4 +46,26 @@ func TestFilesOnlyOnExample(t *testing.T) {
 	if again := run(); len(again.Files.Changed) != 0 {
 		t.Fatalf("rerun changed %v", again.Files.Changed)
 	}
+}
+
+// exampleWithNewStable copies the example deploy tree into a temp dir and
+// writes a new stable release manifest (the edge pins, version 2025.10.0)
+// beside the others; it returns the tree and the manifest's path.
+func exampleWithNewStable(t *testing.T) (deploy, rel string) {
+	t.Helper()
+	dir := t.TempDir()
+	if out, err := exec.Command("cp", "-r", "../../examples/stellaops/deploy", dir).CombinedOutput(); err != nil {
+		t.Fatalf("copy: %v: %s", err, out)
+	}
+	deploy = filepath.Join(dir, "deploy")
+	edge, err := os.ReadFile(filepath.Join(deploy, "releases/2025.10.0-edge.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stable := strings.NewReplacer(`version: "2025.10.0-edge"`, `version: "2025.10.0"`, "channel: edge", "channel: stable").Replace(string(edge))
+	rel = filepath.Join(deploy, "releases/2025.10.0-stable.yaml")
+	if err := os.WriteFile(rel, []byte(stable), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return deploy, rel
 }

@@ -18,26 +18,13 @@ func TestFilesOnlyGitCommitAndTag(t *testing.T) {
 		"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"} {
 		t.Setenv(k, v)
 	}
-	dir := t.TempDir()
-	if out, err := exec.Command("cp", "-r", "../../examples/stellaops/deploy", dir).CombinedOutput(); err != nil {
-		t.Fatalf("copy: %v: %s", err, out)
-	}
-	deploy := filepath.Join(dir, "deploy")
+	deploy, rel := exampleWithNewStable(t)
 	gitIn := func(args ...string) string {
 		out, err := exec.Command("git", append([]string{"-C", deploy}, args...)...).CombinedOutput()
 		if err != nil {
 			t.Fatalf("git %v: %v: %s", args, err, out)
 		}
 		return strings.TrimSpace(string(out))
-	}
-	edge, err := os.ReadFile(filepath.Join(deploy, "releases/2025.10.0-edge.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stable := strings.NewReplacer(`version: "2025.10.0-edge"`, `version: "2025.10.0"`, "channel: edge", "channel: stable").Replace(string(edge))
-	rel := filepath.Join(deploy, "releases/2025.10.0-stable.yaml")
-	if err := os.WriteFile(rel, []byte(stable), 0o644); err != nil {
-		t.Fatal(err)
 	}
 	gitIn("init", "-q")
 	gitIn("add", "-A")
