@@ -213,3 +213,23 @@ func TestWriteFileMode(t *testing.T) {
 		t.Fatalf("mode %v body %s", st.Mode(), body)
 	}
 }
+
+// Two bookmarks of one revision in the same second (an operator's bookmark
+// right before promote's own) both succeed; a chosen --name never changes.
+func TestSameSecondDefaultNames(t *testing.T) {
+	cfg, _ := cluster(t, helmRelease("web", 1, release.StatusDeployed))
+	var names []string
+	for range 3 {
+		names = append(names, create(t, cfg, "web", "", t0, 0).Bookmark.Name)
+	}
+	want := "stella-bookmark-web-1-261125-200000"
+	if strings.Join(names, ",") != want+","+want+"-2,"+want+"-3" {
+		t.Fatalf("names = %v", names)
+	}
+	create(t, cfg, "web", "mine", t0, 0)
+	op := NewCreate(cfg)
+	op.Name = "mine"
+	if _, err := op.Run(context.Background(), "web"); exit.CodeOf(err) != exit.Invalid || !strings.Contains(err.Error(), `"mine" already exists`) {
+		t.Fatalf("chosen name taken: err = %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -17,6 +18,9 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/identity"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
 )
+
+// maxSuffix bounds the -N suffixes tried for a defaulted name.
+const maxSuffix = 20
 
 // Create bookmarks a release's current (or a given) revision.
 type Create struct {
@@ -93,7 +97,7 @@ func (c *Create) Run(ctx context.Context, rel string) (*CreateResult, error) {
 	who := identity.Resolve(ctx, c.cfg.Typed, c.cfg.User)
 	b := Build(name, rec, r, pods, gitstate.Read(ctx, c.GitDir), who, now, c.Note)
 	b.Namespace = c.cfg.Namespace
-	if err := c.store(ctx, b); err != nil {
+	if err := c.store(ctx, b, c.Name == ""); err != nil {
 		return nil, err
 	}
 	res := &CreateResult{Bookmark: b}
@@ -115,12 +119,23 @@ func (c *Create) pods(ctx context.Context, manifest string) ([]Pod, error) {
 	return pods, nil
 }
 
-func (c *Create) store(ctx context.Context, b *Bookmark) error {
-	s, err := Encode(b)
-	if err != nil {
-		return err
+// store creates b's Secret. A defaulted name taken in the same second (a
+// bookmark right before promote's own) gets a -2, -3, … suffix; a name the
+// operator chose is never changed.
+func (c *Create) store(ctx context.Context, b *Bookmark, defaulted bool) error {
+	base := b.Name
+	var err error
+	for n := 2; ; n++ {
+		var s *corev1.Secret
+		if s, err = Encode(b); err != nil {
+			return err
+		}
+		_, err = c.cfg.Typed.CoreV1().Secrets(c.cfg.Namespace).Create(ctx, s, metav1.CreateOptions{})
+		if !defaulted || !apierrors.IsAlreadyExists(err) || n > maxSuffix {
+			break
+		}
+		b.Name = fmt.Sprintf("%s-%d", base, n)
 	}
-	_, err = c.cfg.Typed.CoreV1().Secrets(c.cfg.Namespace).Create(ctx, s, metav1.CreateOptions{})
 	if apierrors.IsAlreadyExists(err) {
 		return exit.InvalidInput("bookmark %q already exists in namespace %q: choose another --name", b.Name, c.cfg.Namespace)
 	}
