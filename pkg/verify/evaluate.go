@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -117,6 +118,9 @@ func (e *Evaluation) workload(obj runtime.Object, m metav1.Object, pods []*corev
 		pods = []*corev1.Pod{obj.(*corev1.Pod)}
 	}
 	w.pods = pods
+	if d, ok := obj.(*appsv1.Deployment); ok {
+		w.replaced = replacedPods(d, pods)
+	}
 	for _, p := range pods {
 		if p.DeletionTimestamp == nil {
 			w.Pods++
@@ -133,6 +137,12 @@ func (w *Workload) judge(now time.Time) {
 		w.Findings = append(w.Findings, health.Pod(p, now)...)
 	}
 	w.pods = nil
+	for i, f := range w.Findings {
+		if w.replaced[f.Pod] { // an old ReplicaSet's pod: the rollout replaces it
+			w.Findings[i].Certain = false
+		}
+	}
+	w.replaced = nil
 	if w.State == health.Healthy && w.Kind != "Pod" {
 		// a healthy workload's pods only count for certain failures
 		// (restarts, digests); a not-ready surplus pod is kstatus' call.

@@ -49,7 +49,8 @@ type Workload struct {
 	Findings []health.Finding `json:"findings,omitempty"`
 	Events   []string         `json:"events,omitempty"` // the workload's own last events
 
-	pods []*corev1.Pod // during evaluation only
+	pods     []*corev1.Pod   // during evaluation only
+	replaced map[string]bool // pods being replaced (old ReplicaSets), during evaluation only
 }
 
 // Healthy reports whether the verdict is healthy.
