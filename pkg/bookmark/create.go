@@ -110,7 +110,7 @@ func (c *Create) Run(ctx context.Context, rel string) (*CreateResult, error) {
 func (c *Create) pods(ctx context.Context, manifest string) ([]Pod, error) {
 	l, err := c.cfg.Typed.CoreV1().Pods(c.cfg.Namespace).List(ctx, metav1.ListOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("bookmark: %w", helmx.APIError(err, "list", "pods", c.cfg.Namespace))
+		return nil, fmt.Errorf("bookmark: %w", kube.APIError(err, "list", "pods", c.cfg.Namespace))
 	}
 	pods, err := SelectPods(manifest, c.cfg.Namespace, l.Items)
 	if err != nil {
@@ -140,7 +140,7 @@ func (c *Create) store(ctx context.Context, b *Bookmark, defaulted bool) error {
 		return exit.InvalidInput("bookmark %q already exists in namespace %q: choose another --name", b.Name, c.cfg.Namespace)
 	}
 	if err != nil {
-		return fmt.Errorf("bookmark: %w", helmx.APIError(err, "create", "secrets", c.cfg.Namespace))
+		return fmt.Errorf("bookmark: %w", kube.APIError(err, "create", "secrets", c.cfg.Namespace))
 	}
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
 )
 
@@ -61,7 +60,7 @@ func deleteSecret(ctx context.Context, cfg *kube.Config, name string, uid *types
 	}
 	err := cfg.Typed.CoreV1().Secrets(cfg.Namespace).Delete(ctx, name, opts)
 	if err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("delete bookmark %s: %w", name, helmx.APIError(err, "delete", "secrets", cfg.Namespace))
+		return fmt.Errorf("delete bookmark %s: %w", name, kube.APIError(err, "delete", "secrets", cfg.Namespace))
 	}
 	return nil
 }

@@ -106,7 +106,7 @@ func get(ctx context.Context, cfg *kube.Config, name string) (*Bookmark, metav1.
 		return nil, metav1.ObjectMeta{}, exit.InvalidInput("bookmark %q not found in namespace %q (see 'kubectl stella bookmark list')", name, cfg.Namespace)
 	}
 	if err != nil {
-		return nil, metav1.ObjectMeta{}, fmt.Errorf("read bookmark: %w", helmx.APIError(err, "get", "secrets", cfg.Namespace))
+		return nil, metav1.ObjectMeta{}, fmt.Errorf("read bookmark: %w", kube.APIError(err, "get", "secrets", cfg.Namespace))
 	}
 	if sec.Type != SecretType || sec.Labels[LabelManagedBy] != ManagedBy {
 		return nil, metav1.ObjectMeta{}, exit.InvalidInput("secret %q in namespace %q is not a bookmark", name, cfg.Namespace)

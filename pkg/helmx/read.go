@@ -8,10 +8,11 @@ import (
 
 	"helm.sh/helm/v3/pkg/release"
 	"helm.sh/helm/v3/pkg/storage/driver"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+
+	"github.com/stella-ops/stella-plugins/pkg/kube"
 )
 
 // metaAccept asks the API server for object metadata only.
@@ -29,7 +30,7 @@ func (s *Store) list(ctx context.Context, selector string) ([]Record, error) {
 	if s.resource == "configmaps" {
 		l, err := s.client.CoreV1().ConfigMaps(s.Namespace).List(ctx, opts)
 		if err != nil {
-			return nil, APIError(err, "list", "configmaps", s.Namespace)
+			return nil, kube.APIError(err, "list", "configmaps", s.Namespace)
 		}
 		for _, o := range l.Items {
 			add(o.Name, o.Labels, []byte(o.Data["release"]))
@@ -38,7 +39,7 @@ func (s *Store) list(ctx context.Context, selector string) ([]Record, error) {
 	}
 	l, err := s.client.CoreV1().Secrets(s.Namespace).List(ctx, opts)
 	if err != nil {
-		return nil, APIError(err, "list", "secrets", s.Namespace)
+		return nil, kube.APIError(err, "list", "secrets", s.Namespace)
 	}
 	for _, o := range l.Items {
 		add(o.Name, o.Labels, o.Data["release"])
@@ -73,7 +74,7 @@ func ListMetadata(ctx context.Context, c kubernetes.Interface, namespace, resour
 	body, err := rc.Get().Namespace(namespace).Resource(resource).
 		Param("labelSelector", selector).SetHeader("Accept", metaAccept).DoRaw(ctx)
 	if err != nil {
-		return nil, APIError(err, "list", resource, namespace)
+		return nil, kube.APIError(err, "list", resource, namespace)
 	}
 	var l metav1.PartialObjectMetadataList
 	if err := json.Unmarshal(body, &l); err != nil {
@@ -92,7 +93,7 @@ func listFullMeta(ctx context.Context, c kubernetes.Interface, namespace, resour
 	if resource == "configmaps" {
 		l, err := c.CoreV1().ConfigMaps(namespace).List(ctx, opts)
 		if err != nil {
-			return nil, APIError(err, "list", resource, namespace)
+			return nil, kube.APIError(err, "list", resource, namespace)
 		}
 		for _, o := range l.Items {
 			out = append(out, o.ObjectMeta)
@@ -101,7 +102,7 @@ func listFullMeta(ctx context.Context, c kubernetes.Interface, namespace, resour
 	}
 	l, err := c.CoreV1().Secrets(namespace).List(ctx, opts)
 	if err != nil {
-		return nil, APIError(err, "list", resource, namespace)
+		return nil, kube.APIError(err, "list", resource, namespace)
 	}
 	for _, o := range l.Items {
 		out = append(out, o.ObjectMeta)
@@ -144,13 +145,4 @@ func (s *Store) revisionsFromHelm(name string) ([]Revision, error) {
 	}
 	SortRevisions(revs)
 	return revs, nil
-}
-
-// APIError names what a forbidden request needed, for the Role to grant it:
-// "forbidden: needs list on secrets in namespace x: <server message>".
-func APIError(err error, verb, resource, namespace string) error {
-	if apierrors.IsForbidden(err) {
-		return fmt.Errorf("forbidden: needs %s on %s in namespace %q: %w", verb, resource, namespace, err)
-	}
-	return fmt.Errorf("%s %s: %w", verb, resource, err)
 }

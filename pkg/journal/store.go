@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/kube"
 )
 
 // Labels on every journal ConfigMap.
@@ -68,7 +69,7 @@ func (j *Journal) Append(ctx context.Context, e Entry) (Entry, error) {
 		return e, err
 	}
 	cms := j.c.CoreV1().ConfigMaps(j.namespace)
-	err = withRetry(ctx, func() error {
+	err = kube.Retry(ctx, func() error {
 		_, err := cms.Create(ctx, cm, metav1.CreateOptions{})
 		if apierrors.IsAlreadyExists(err) { // a retry of a create that landed?
 			if cur, gerr := cms.Get(ctx, cm.Name, metav1.GetOptions{}); gerr == nil && cur.Data[dataKey] == cm.Data[dataKey] {
@@ -78,7 +79,7 @@ func (j *Journal) Append(ctx context.Context, e Entry) (Entry, error) {
 		return err
 	})
 	if err != nil {
-		return e, fmt.Errorf("journal %s/%s: %w", j.namespace, cm.Name, err)
+		return e, fmt.Errorf("journal %s/%s: %w", j.namespace, cm.Name, kube.APIError(err, "create", "configmaps", j.namespace))
 	}
 	return e, nil
 }
@@ -90,7 +91,7 @@ func (j *Journal) Append(ctx context.Context, e Entry) (Entry, error) {
 func (j *Journal) Update(ctx context.Context, e Entry) (Entry, error) {
 	e.Start, e.End = e.Start.UTC(), e.End.UTC()
 	var stored Entry
-	err := withRetry(ctx, func() error {
+	err := kube.Retry(ctx, func() error {
 		var err error
 		stored, err = j.update(ctx, e)
 		return err
@@ -103,7 +104,7 @@ func (j *Journal) update(ctx context.Context, e Entry) (Entry, error) {
 	name := namePrefix + e.ID
 	cur, err := cms.Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
-		return e, fmt.Errorf("journal %s/%s: %w", j.namespace, name, err)
+		return e, fmt.Errorf("journal %s/%s: %w", j.namespace, name, kube.APIError(err, "get", "configmaps", j.namespace))
 	}
 	cm, e, err := encode(e)
 	if err != nil {
@@ -124,7 +125,7 @@ func (j *Journal) update(ctx context.Context, e Entry) (Entry, error) {
 		if apierrors.IsConflict(err) {
 			return e, exit.Refusal("journal %s/%s was updated concurrently: %v", j.namespace, name, err)
 		}
-		return e, fmt.Errorf("journal %s/%s: %w", j.namespace, name, err)
+		return e, fmt.Errorf("journal %s/%s: %w", j.namespace, name, kube.APIError(err, "update", "configmaps", j.namespace))
 	}
 	return e, nil
 }
@@ -138,7 +139,7 @@ func (j *Journal) List(ctx context.Context, release string, since time.Time) ([]
 	}
 	list, err := j.c.CoreV1().ConfigMaps(j.namespace).List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
 	if err != nil {
-		return nil, fmt.Errorf("journal %s: %w", j.namespace, err)
+		return nil, fmt.Errorf("journal: %w", kube.APIError(err, "list", "configmaps", j.namespace))
 	}
 	var out []Entry
 	for i := range list.Items {

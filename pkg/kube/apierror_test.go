@@ -1,4 +1,4 @@
-package verify
+package kube
 
 import (
 	"errors"
@@ -25,16 +25,16 @@ func TestAPIError(t *testing.T) {
 		{errors.New("connection refused"), "ns", `list statefulsets.apps in namespace "ns": connection refused`},
 	}
 	for _, c := range cases {
-		err := apiError(c.err, "list", "statefulsets.apps", c.ns)
+		err := APIError(c.err, "list", "statefulsets.apps", c.ns)
 		if !strings.HasPrefix(err.Error(), c.want) || exit.CodeOf(err) != exit.Operational {
 			t.Errorf("apiError = %q (exit %d), want prefix %q, exit 1", err, exit.CodeOf(err), c.want)
 		}
 	}
 	watchPods := apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "", errors.New("cannot watch"))
-	if err := apiError(watchPods, "watch", "workloads", "ns"); !strings.HasPrefix(err.Error(), `forbidden: needs watch on pods in namespace "ns"`) {
+	if err := APIError(watchPods, "watch", "workloads", "ns"); !strings.HasPrefix(err.Error(), `forbidden: needs watch on pods in namespace "ns"`) {
 		t.Errorf("the refused resource comes from the status details: %q", err)
 	}
-	if apiError(nil, "list", "pods", "ns") != nil {
+	if APIError(nil, "list", "pods", "ns") != nil {
 		t.Error("nil stays nil")
 	}
 }

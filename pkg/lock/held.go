@@ -11,6 +11,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/stella-ops/stella-plugins/pkg/kube"
 )
 
 // ErrLost is wrapped by the error Lost delivers and by Release when the
@@ -114,7 +116,7 @@ func (h *Held) renew(now time.Time) error {
 			return nil
 		}
 		if !apierrors.IsConflict(err) && !apierrors.IsNotFound(err) {
-			return fmt.Errorf("renew %s: %w", h.name, err)
+			return fmt.Errorf("renew %s: %w", h.name, kube.APIError(err, "update", leaseResource, h.ns))
 		}
 		if l, err = h.reread(ctx); err != nil {
 			return err
@@ -130,7 +132,7 @@ func (h *Held) reread(ctx context.Context) (*coordv1.Lease, error) {
 		return nil, fmt.Errorf("%w: %s was deleted by someone else", ErrLost, h.name)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", h.name, err)
+		return nil, fmt.Errorf("read %s: %w", h.name, kube.APIError(err, "get", leaseResource, h.ns))
 	}
 	if i := InfoOf(cur); i.Holder != h.me.Holder {
 		return nil, fmt.Errorf("%w: %s is now held by %s since %s", ErrLost, h.name, i, i.Since.UTC().Format(time.RFC3339))
@@ -140,8 +142,10 @@ func (h *Held) reread(ctx context.Context) (*coordv1.Lease, error) {
 
 // Release stops renewing and deletes the Lease if it is still ours
 // (conditional on its resourceVersion). Pass a context that is not the
-// cancelled operation's: releasing must work after SIGINT. Calling it again
-// is a no-op.
+// cancelled operation's: releasing must work after SIGINT. Transient API
+// errors (a restarting API server) are retried for ≈ 18 s, so the next
+// operator does not wait for the Lease to expire. Calling it again is a
+// no-op.
 func (h *Held) Release(ctx context.Context) error {
 	h.stopOnce.Do(func() { close(h.stop) })
 	<-h.done
@@ -150,6 +154,10 @@ func (h *Held) Release(ctx context.Context) error {
 	if h.released {
 		return nil
 	}
+	return kube.Retry(ctx, func() error { return h.release(ctx) })
+}
+
+func (h *Held) release(ctx context.Context) error {
 	for attempt := 0; attempt < 3; attempt++ {
 		cur, err := h.reread(ctx)
 		if errors.Is(err, ErrLost) {
@@ -167,7 +175,7 @@ func (h *Held) Release(ctx context.Context) error {
 			return nil
 		}
 		if !apierrors.IsConflict(err) {
-			return fmt.Errorf("release lock %s: %w", h.name, err)
+			return fmt.Errorf("release lock %s: %w", h.name, kube.APIError(err, "delete", leaseResource, h.ns))
 		}
 	}
 	return fmt.Errorf("release lock %s: still conflicting", h.name)

@@ -14,6 +14,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/kube"
 )
 
 // Options describe the holder and the lock's timing.
@@ -81,10 +82,11 @@ func Acquire(ctx context.Context, c kubernetes.Interface, namespace, release str
 			cur, err = nil, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("lock %s/%s: %w", namespace, name, err)
+			return nil, fmt.Errorf("lock %s/%s: %w", namespace, name, kube.APIError(err, "get", leaseResource, namespace))
 		}
 		now := o.Now()
 		var got *coordv1.Lease
+		verb := "create"
 		switch Decide(cur, now) {
 		case Refuse:
 			return nil, refusal(namespace, release, InfoOf(cur), now)
@@ -96,19 +98,23 @@ func Acquire(ctx context.Context, c kubernetes.Interface, namespace, release str
 		case TakeOver:
 			l := cur.DeepCopy() // carries cur's resourceVersion: the update is conditional
 			stamp(l, me, now)
+			verb = "update"
 			got, err = leases.Update(ctx, l, metav1.UpdateOptions{})
 		}
 		if apierrors.IsAlreadyExists(err) || apierrors.IsConflict(err) {
 			continue // someone else moved first: read again and decide again
 		}
 		if err != nil {
-			return nil, fmt.Errorf("lock %s/%s: %w", namespace, name, err)
+			return nil, fmt.Errorf("lock %s/%s: %w", namespace, name, kube.APIError(err, verb, leaseResource, namespace))
 		}
 		me.Since, me.Renewed = now, now
 		return start(c, namespace, got, me, o), nil
 	}
 	return nil, fmt.Errorf("lock %s/%s: still contended after %d attempts", namespace, name, maxAcquireRetries)
 }
+
+// leaseResource is how errors name the Lease resource (as in a Role).
+const leaseResource = "leases.coordination.k8s.io"
 
 func refusal(namespace, release string, h Info, now time.Time) error {
 	return exit.Refusal("release %s/%s is locked by %s since %s (%s ago); the lock expires at %s unless renewed — wait for it to finish, or for --lock-timeout if it crashed",
@@ -124,7 +130,7 @@ func Get(ctx context.Context, c kubernetes.Interface, namespace, release string)
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("lock %s/%s: %w", namespace, Name(release), err)
+		return nil, fmt.Errorf("lock %s/%s: %w", namespace, Name(release), kube.APIError(err, "get", leaseResource, namespace))
 	}
 	i := InfoOf(l)
 	return &i, nil

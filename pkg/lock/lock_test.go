@@ -3,8 +3,11 @@ package lock
 import (
 	"context"
 	"errors"
+	"net"
+	"os"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -241,5 +244,38 @@ func TestBadDuration(t *testing.T) {
 		if _, err := Acquire(context.Background(), fake.NewClientset(), "ns", "web", o); exit.CodeOf(err) != exit.Invalid {
 			t.Errorf("duration %s: %v", d, err)
 		}
+	}
+}
+
+// A Release while the API server restarts (refused, then unavailable) still
+// deletes the Lease once it is back, instead of leaving it to expire.
+func TestReleaseRetriesWhileAPIServerRestarts(t *testing.T) {
+	c := fake.NewClientset()
+	h, err := Acquire(context.Background(), c, "ns", "web", opts("alice"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gets, deletes atomic.Int32
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	c.PrependReactor("get", "leases", func(k8stesting.Action) (bool, runtime.Object, error) {
+		if gets.Add(1) == 1 {
+			return true, nil, refused
+		}
+		return false, nil, nil
+	})
+	c.PrependReactor("delete", "leases", func(k8stesting.Action) (bool, runtime.Object, error) {
+		if deletes.Add(1) == 1 {
+			return true, nil, apierrors.NewServiceUnavailable("apiserver restarting")
+		}
+		return false, nil, nil
+	})
+	if err := h.Release(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CoordinationV1().Leases("ns").Get(context.Background(), "stella-lock-web", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Fatalf("lease not deleted: %v", err)
+	}
+	if deletes.Load() != 2 {
+		t.Fatalf("deletes = %d, want 2 (one failed, one retried)", deletes.Load())
 	}
 }

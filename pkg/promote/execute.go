@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
@@ -11,6 +12,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/gitstate"
 	"github.com/stella-ops/stella-plugins/pkg/identity"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
+	"github.com/stella-ops/stella-plugins/pkg/kube"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
 )
 
@@ -34,6 +36,13 @@ func (p *Promote) execute(ctx context.Context, st *state, res *Result) (err erro
 			err = fmt.Errorf("promote: release lock: %w", rerr)
 		}
 	}()
+	j := journal.New(p.cfg.Typed, p.cfg.Namespace)
+	if res.ClosedEntries, err = j.CloseOrphans(ctx, p.Release, "promote by "+who.User); err != nil {
+		return fmt.Errorf("promote: journal: %w", err)
+	}
+	if len(res.ClosedEntries) > 0 {
+		p.progressf("journal: closed as unknown, left in progress by ended processes: %s", strings.Join(res.ClosedEntries, ", "))
+	}
 	if !st.first {
 		b, err := bookmark.NewCreate(p.cfg).Run(ctx, p.Release)
 		if err != nil {
@@ -47,7 +56,6 @@ func (p *Promote) execute(ctx context.Context, st *state, res *Result) (err erro
 		Namespace: p.cfg.Namespace, Context: p.cfg.Context, Who: who, Start: start.UTC(), From: res.From,
 		Manifest: res.Manifest, Git: journal.Git{Describe: git.Describe, SHA: git.SHA}, Outcome: journal.InProgress,
 		Reason: "promote " + res.Manifest.Version + "-" + res.Manifest.Channel}
-	j := journal.New(p.cfg.Typed, p.cfg.Namespace)
 	if e, err = j.Append(ctx, e); err != nil {
 		return fmt.Errorf("promote: journal: %w", err)
 	}
@@ -96,6 +104,9 @@ func (p *Promote) fail(ctx context.Context, st *state, res *Result, outcome jour
 	switch {
 	case p.NoRollback || st.first:
 		res.Outcome = journal.Failed
+		if kube.Transient(why) {
+			res.Outcome = journal.Unknown
+		}
 		if interrupted {
 			res.Outcome = journal.Interrupted
 		}
@@ -110,8 +121,16 @@ func (p *Promote) fail(ctx context.Context, st *state, res *Result, outcome jour
 	}
 	if err != nil {
 		res.Outcome = journal.Failed
-		res.Message += fmt.Sprintf("; rollback to revision %d failed: %v", st.current.Version, err)
-		return exit.WithCode(exit.Operational, fmt.Errorf("%w; rollback to revision %d failed: %v", why, st.current.Version, err))
+		if kube.Transient(err) { // the API went away mid-rollback: the release's state is unknown
+			res.Outcome = journal.Unknown
+		}
+		next := fmt.Sprintf("rollback to revision %d failed: %v; once the API server answers, run: helm stella safe-rollback %s --namespace %s",
+			st.current.Version, err, p.Release, p.cfg.Namespace)
+		if res.Bookmark != "" {
+			next += " --to-bookmark " + res.Bookmark
+		}
+		res.Message += "; " + next
+		return exit.WithCode(exit.Operational, fmt.Errorf("%w; %s", why, next))
 	}
 	res.Rollback = fmt.Sprintf("to revision %d in %s", st.current.Version, took.Round(time.Millisecond))
 	res.Outcome = outcome

@@ -63,25 +63,28 @@ func New(cfg *kube.Config) *Promote {
 
 // Result is what Run did; it is rendered once by the caller, also on error.
 type Result struct {
-	Release   string             `json:"release"`
-	Namespace string             `json:"namespace"`
-	Context   string             `json:"kubeContext,omitempty"`
-	Outcome   journal.Outcome    `json:"outcome"`
-	Message   string             `json:"message"`
-	From      journal.Revision   `json:"from"`
-	To        journal.Revision   `json:"to"`
-	Manifest  journal.Manifest   `json:"manifest"`
-	Bookmark  string             `json:"bookmark,omitempty"`
-	Journal   string             `json:"journal,omitempty"` // journal entry ID
-	Duration  string             `json:"duration,omitempty"`
-	Rollback  string             `json:"rollback,omitempty"` // "to revision N in 1.2s"
-	Findings  []align.Finding    `json:"findings,omitempty"`
-	Gate      *GateResult        `json:"gate,omitempty"`
-	Verify    *verify.Result     `json:"verify,omitempty"`
-	Smoke     *smoke.Summary     `json:"smoke,omitempty"`
-	Evidence  []journal.Evidence `json:"evidence,omitempty"`
-	Plan      *plan.Plan         `json:"plan,omitempty"`
-	Files     *FilesResult       `json:"files,omitempty"`
+	Release   string           `json:"release"`
+	Namespace string           `json:"namespace"`
+	Context   string           `json:"kubeContext,omitempty"`
+	Outcome   journal.Outcome  `json:"outcome"`
+	Message   string           `json:"message"`
+	From      journal.Revision `json:"from"`
+	To        journal.Revision `json:"to"`
+	Manifest  journal.Manifest `json:"manifest"`
+	Bookmark  string           `json:"bookmark,omitempty"`
+	Journal   string           `json:"journal,omitempty"` // journal entry ID
+	// ClosedEntries are journal entries left in progress by processes that
+	// ended without an outcome, closed as unknown under our lock.
+	ClosedEntries []string           `json:"closedJournalEntries,omitempty"`
+	Duration      string             `json:"duration,omitempty"`
+	Rollback      string             `json:"rollback,omitempty"` // "to revision N in 1.2s"
+	Findings      []align.Finding    `json:"findings,omitempty"`
+	Gate          *GateResult        `json:"gate,omitempty"`
+	Verify        *verify.Result     `json:"verify,omitempty"`
+	Smoke         *smoke.Summary     `json:"smoke,omitempty"`
+	Evidence      []journal.Evidence `json:"evidence,omitempty"`
+	Plan          *plan.Plan         `json:"plan,omitempty"`
+	Files         *FilesResult       `json:"files,omitempty"`
 }
 
 // Run promotes. The error carries the exit code (2 drift or failed and

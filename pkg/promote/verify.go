@@ -27,7 +27,7 @@ func (p *Promote) verify(ctx context.Context, st *state, res *Result, held *lock
 	go func() {
 		select {
 		case err := <-held.Lost():
-			cancel(fmt.Errorf("lock lost: %w", err))
+			cancel(err) // wraps lock.ErrLost and says why
 		case <-wctx.Done():
 		}
 	}()

@@ -3,7 +3,11 @@ package rollback
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 
 	"helm.sh/helm/v3/pkg/chart"
@@ -94,6 +98,8 @@ func TestClassify(t *testing.T) {
 		{"verify timeout", live, exit.TimedOut("verify"), journal.Failed, exit.Timeout},
 		{"helm deadline", live, context.DeadlineExceeded, journal.Failed, exit.Timeout},
 		{"interrupted", gone, exit.Failed("verify"), journal.Interrupted, exit.Operational},
+		{"API server gone mid-rollback", live, fmt.Errorf("helm rollback: could not get information about the resource: %w",
+			&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), journal.Unknown, exit.Operational},
 	}
 	for _, tt := range tests {
 		o, err := classify(tt.parent, tt.err)

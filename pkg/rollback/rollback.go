@@ -73,5 +73,8 @@ type Result struct {
 	Message     string          `json:"message,omitempty"`
 	Duration    string          `json:"duration,omitempty"`
 	JournalID   string          `json:"journal,omitempty"`
-	DryRun      bool            `json:"dryRun,omitempty"`
+	// ClosedEntries are journal entries left in progress by processes that
+	// ended without an outcome, closed as unknown under our lock.
+	ClosedEntries []string `json:"closedJournalEntries,omitempty"`
+	DryRun        bool     `json:"dryRun,omitempty"`
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/identity"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
+	"github.com/stella-ops/stella-plugins/pkg/kube"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
 )
@@ -64,6 +65,12 @@ func (r *Rollback) perform(ctx context.Context, res *Result, target *release.Rel
 	bg := context.WithoutCancel(ctx)
 	defer func() { _ = held.Release(bg) }()
 	j := journal.New(r.cfg.Typed, r.cfg.Namespace)
+	if res.ClosedEntries, err = j.CloseOrphans(ctx, r.Release, "safe-rollback by "+who.User); err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	if len(res.ClosedEntries) > 0 {
+		res.Warnings = append(res.Warnings, "journal: closed as unknown, left in progress by ended processes: "+strings.Join(res.ClosedEntries, ", "))
+	}
 	e, err := j.Append(ctx, r.entry(res, who))
 	if err != nil {
 		return fmt.Errorf("journal: %w", err)
@@ -113,6 +120,8 @@ func classify(parent context.Context, err error) (journal.Outcome, error) {
 		return journal.Failed, err
 	case errors.Is(err, context.DeadlineExceeded):
 		return journal.Failed, exit.TimedOut("timed out: %v", err)
+	case kube.Transient(err): // the API went away mid-rollback: the release's state is unknown
+		return journal.Unknown, err
 	}
 	return journal.Failed, err
 }

@@ -12,6 +12,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/stella-ops/stella-plugins/pkg/health"
+	"github.com/stella-ops/stella-plugins/pkg/kube"
 )
 
 // list reads the namespace's state with five LISTs, no per-object GETs.
@@ -20,35 +21,35 @@ func list(ctx context.Context, c kubernetes.Interface, ns string) (health.Object
 	opts := metav1.ListOptions{}
 	pods, err := c.CoreV1().Pods(ns).List(ctx, opts)
 	if err != nil {
-		return o, apiError(err, "list", "pods", ns)
+		return o, kube.APIError(err, "list", "pods", ns)
 	}
 	for i := range pods.Items {
 		o.Pods = append(o.Pods, &pods.Items[i])
 	}
 	deps, err := c.AppsV1().Deployments(ns).List(ctx, opts)
 	if err != nil {
-		return o, apiError(err, "list", "deployments.apps", ns)
+		return o, kube.APIError(err, "list", "deployments.apps", ns)
 	}
 	for i := range deps.Items {
 		o.Deployments = append(o.Deployments, &deps.Items[i])
 	}
 	sts, err := c.AppsV1().StatefulSets(ns).List(ctx, opts)
 	if err != nil {
-		return o, apiError(err, "list", "statefulsets.apps", ns)
+		return o, kube.APIError(err, "list", "statefulsets.apps", ns)
 	}
 	for i := range sts.Items {
 		o.StatefulSets = append(o.StatefulSets, &sts.Items[i])
 	}
 	dss, err := c.AppsV1().DaemonSets(ns).List(ctx, opts)
 	if err != nil {
-		return o, apiError(err, "list", "daemonsets.apps", ns)
+		return o, kube.APIError(err, "list", "daemonsets.apps", ns)
 	}
 	for i := range dss.Items {
 		o.DaemonSets = append(o.DaemonSets, &dss.Items[i])
 	}
 	jobs, err := c.BatchV1().Jobs(ns).List(ctx, opts)
 	if err != nil {
-		return o, apiError(err, "list", "jobs.batch", ns)
+		return o, kube.APIError(err, "list", "jobs.batch", ns)
 	}
 	for i := range jobs.Items {
 		o.Jobs = append(o.Jobs, &jobs.Items[i])
@@ -71,7 +72,7 @@ func events(ctx context.Context, c kubernetes.Interface, ws []Workload) error {
 	for ns := range byNS {
 		list, err := c.CoreV1().Events(ns).List(ctx, metav1.ListOptions{})
 		if err != nil {
-			return apiError(err, "list", "events", ns)
+			return kube.APIError(err, "list", "events", ns)
 		}
 		idx := indexEvents(list.Items)
 		for i := range ws {
@@ -155,7 +156,7 @@ func readLogs(ctx context.Context, c kubernetes.Interface, ns string, f health.F
 		b, err = c.CoreV1().Pods(ns).GetLogs(f.Pod, opts).DoRaw(ctx)
 	}
 	if err != nil {
-		return []string{"(logs unavailable: " + apiError(err, "get", "pods/log", ns).Error() + ")"}
+		return []string{"(logs unavailable: " + kube.APIError(err, "get", "pods/log", ns).Error() + ")"}
 	}
 	s := strings.TrimRight(string(b), "\n")
 	if s == "" {

@@ -101,7 +101,7 @@ func (v *Verify) Run(ctx context.Context) (*Result, error) {
 func (v *Verify) wait(ctx context.Context, ev *Evaluation, ns string, r *Result) ([]Workload, health.State, string, error) {
 	src, err := watch.Start(ctx, v.client, ns)
 	if err != nil {
-		return nil, "", "", apiError(err, "watch", "workloads", ns)
+		return nil, "", "", kube.APIError(err, "watch", "workloads", ns)
 	}
 	defer src.Stop()
 	var (
@@ -120,7 +120,7 @@ func (v *Verify) wait(ctx context.Context, ev *Evaluation, ns string, r *Result)
 	}
 	out, err := watch.Until(ctx, watch.Options{Timeout: v.Timeout, StableFor: v.StableFor, Progress: v.Progress}, src.Changed(), src.Err(), eval)
 	if err != nil {
-		return nil, "", "", apiError(err, "watch", "workloads", ns)
+		return nil, "", "", kube.APIError(err, "watch", "workloads", ns)
 	}
 	if evalErr != nil {
 		return nil, "", "", evalErr
