@@ -28,9 +28,9 @@ type state struct {
 	suite     *smoke.Suite // read before any change: a bad suite is exit 4
 }
 
-// preflight checks everything that can refuse the promotion before any
-// change: the channel, alignment (exit 2), pending state and the lock
-// (exit 5), and the production gate (exit 5).
+// preflight checks the inputs before anything is read from the cluster:
+// the channel, release manifest and smoke suite (exit 4) and alignment
+// with lint (exit 2). checkCluster does the rest.
 func (p *Promote) preflight(ctx context.Context, res *Result) (*state, error) {
 	st := &state{}
 	var err error
@@ -53,6 +53,13 @@ func (p *Promote) preflight(ctx context.Context, res *Result) (*state, error) {
 	if err := p.align(ctx, res); err != nil {
 		return nil, err
 	}
+	return st, nil
+}
+
+// checkCluster is the preflight's cluster half: the current revision, the
+// lock and the staging gate.
+func (p *Promote) checkCluster(ctx context.Context, st *state, res *Result) (*state, error) {
+	var err error
 	if err := p.readRelease(ctx, st, res); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package promote
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -98,7 +99,10 @@ func (p *Promote) Run(ctx context.Context) (*Result, error) {
 		return p.runFiles(ctx)
 	}
 	res := &Result{Release: p.Release, Namespace: p.cfg.Namespace, Context: p.cfg.Context}
-	st, err := p.preflight(ctx, res)
+	st, err := p.heldPreflight(ctx, res)
+	if err == nil {
+		st, err = p.checkCluster(ctx, st, res)
+	}
 	if err != nil {
 		return res, err
 	}
@@ -138,6 +142,20 @@ func (p *Promote) validate() error {
 		return exit.InvalidInput("flag --soak: only with --require-stage")
 	}
 	return nil
+}
+
+// heldPreflight runs the preflight's file half (seconds: channel, manifest,
+// suite, align, lint, render) holding its progress lines back, and drops them when the input is bad:
+// bad input gets its one Error: line and nothing else.
+func (p *Promote) heldPreflight(ctx context.Context, res *Result) (*state, error) {
+	out, held := p.Progress, &bytes.Buffer{}
+	p.Progress = held
+	st, err := p.preflight(ctx, res)
+	p.Progress = out
+	if exit.CodeOf(err) != exit.Invalid {
+		_, _ = out.Write(held.Bytes())
+	}
+	return st, err
 }
 
 func (p *Promote) progressf(format string, a ...any) {
