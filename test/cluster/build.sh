@@ -10,6 +10,9 @@ cache=${STELLA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stella-plugins}
 bin="$cache/bin"
 mkdir -p "$bin"
 log() { printf '[build] %s\n' "$*" >&2; }
+# one build at a time per cache (e2e packages run their TestMains in parallel)
+exec 9>"$cache/.build.lock"
+flock 9
 
 build_kube() {
   local dir="$bin/kube-$KUBE_VERSION" v=${KUBE_VERSION#v}

@@ -3,18 +3,14 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -36,92 +32,23 @@ import (
 
 const fRuns = 5
 
-// fSuite writes the endpoints-only smoke suite promote runs.
-func fSuite(t *testing.T) string {
-	p := filepath.Join(t.TempDir(), "smoke.yaml")
-	if err := os.WriteFile(p, []byte("release: stellaops\ntimeout: 20s\nchecks:\n  - name: endpoints\n    endpoints: {min: 1}\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// fValues is values-stage.yaml plus extra (align checks every -f file whole).
-func fValues(h *harness.T, name, extra string) string {
-	b, err := os.ReadFile(h.Example("deploy/helm/stellaops/values-stage.yaml"))
-	if err != nil {
-		h.Fatal(err)
-	}
-	p := filepath.Join(h.TempDir(), name)
-	if err := os.WriteFile(p, append(b, extra...), 0o644); err != nil {
-		h.Fatal(err)
-	}
-	return p
-}
-
 func fPromoteArgs(h *harness.T, suite, values string, extra ...string) []string {
 	return append([]string{"promote", "stellaops", h.Example("deploy/helm/stellaops"), "-f", values,
 		"--config", h.Example("deploy/channels.yaml"), "--channel", "stable", "--smoke-suite", suite,
 		"--lock-timeout", "30s", "-n", h.Namespace}, extra...)
 }
 
-// fProc is a started command with its output captured.
-type fProc struct {
-	cmd      *exec.Cmd
-	out, err bytes.Buffer
-	done     chan struct{}
-}
-
-func fStart(t *testing.T, kubeconfig, bin string, args ...string) *fProc {
-	t.Helper()
-	p := &fProc{cmd: exec.Command(bin, args...), done: make(chan struct{})}
-	p.cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "HELM_NAMESPACE=", "NO_COLOR=1")
-	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.err
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = p.cmd.Wait(); close(p.done) }()
-	return p
-}
-
-// wait returns the exit code, killing the process after limit.
-func (p *fProc) wait(t *testing.T, limit time.Duration) int {
-	t.Helper()
-	select {
-	case <-p.done:
-	case <-time.After(limit):
-		_ = p.cmd.Process.Kill()
-		<-p.done
-		t.Fatalf("%s did not end within %s\nstdout:\n%s\nstderr:\n%s", p.cmd.Args[1], limit, p.out.String(), p.err.String())
-	}
-	return p.cmd.ProcessState.ExitCode()
-}
-
 // fSettled asserts the invariants after every fault: release deployed
 // (nothing pending), Lease released, journal's last entry not in progress.
 func fSettled(h *harness.T, what string) {
 	h.Helper()
-	if s := fStatus(h); s != "deployed" {
+	if s := h.HelmStatus(rbRel); s != "deployed" {
 		h.Fatalf("%s: release %s, want deployed\nhistory %+v", what, s, rbHistory(h))
 	}
 	rbLockFree(h)
 	if es := rbEntries(h); len(es) > 0 && es[len(es)-1].Outcome == journal.InProgress {
 		h.Fatalf("%s: journal's last entry still in progress: %+v", what, es[len(es)-1])
 	}
-}
-
-func fStatus(h *harness.T) string {
-	h.Helper()
-	return fHelmStatus(h, h.Run(h.Helm3(), "status", rbRel, "-n", h.Namespace, "-o", "json"))
-}
-
-// fHelmStatus is .info.status of helm status -o json.
-func fHelmStatus(h *harness.T, r harness.Result) string {
-	h.Helper()
-	var s helmStatus
-	if err := json.Unmarshal([]byte(h.Must(r).Stdout), &s); err != nil {
-		h.Fatalf("helm status: %v", err)
-	}
-	return s.Info.Status
 }
 
 func fSignal(i int) syscall.Signal {
@@ -137,22 +64,22 @@ func fSignal(i int) syscall.Signal {
 // exit ≠ 0, Lease released, release deployed, outcome journaled.
 func TestFaultSignalsPromote(t *testing.T) {
 	h := harness.New(t)
-	suite := fSuite(t)
+	suite := h.EndpointsSuite()
 	h.Must(h.Run(h.Plugin("helm-stella"), fPromoteArgs(h, suite, h.Example("deploy/helm/stellaops/values-stage.yaml"))...))
-	never := fValues(h, "never.yaml", "podAnnotations:\n  authority:\n    stella.test/simulate: never-ready\n")
+	never := h.StageValues("never.yaml", "podAnnotations:\n  authority:\n    stella.test/simulate: never-ready\n")
 	for i := range fRuns {
 		delay := time.Duration(rand.IntN(6000)) * time.Millisecond
-		p := fStart(t, h.Env.Kubeconfig, h.Plugin("helm-stella"), fPromoteArgs(h, suite, never, "--timeout", "5m")...)
+		p := harness.Start(t, h.Env.Kubeconfig, h.Plugin("helm-stella"), fPromoteArgs(h, suite, never, "--timeout", "5m")...)
 		time.Sleep(delay)
-		_ = p.cmd.Process.Signal(fSignal(i))
-		code := p.wait(t, 150*time.Second)
+		_ = p.Cmd.Process.Signal(fSignal(i))
+		code := p.Wait(t, 150*time.Second)
 		what := fmt.Sprintf("run %d: %s after %s", i, fSignal(i), delay)
-		t.Logf("%s: exit %d; %s", what, code, lastLine(p.err.String()))
+		t.Logf("%s: exit %d; %s", what, code, harness.LastLine(p.Stderr()))
 		if code == 0 {
-			t.Fatalf("%s: interrupted promote exited 0\n%s", what, p.out.String())
+			t.Fatalf("%s: interrupted promote exited 0\n%s", what, p.Stdout())
 		}
 		fSettled(h, what)
-		if es := rbEntries(h); len(es) > 0 && strings.Contains(p.err.String(), "upgrade:") {
+		if es := rbEntries(h); len(es) > 0 && strings.Contains(p.Stderr(), "upgrade:") {
 			if o := es[len(es)-1].Outcome; o != journal.Interrupted && o != journal.RolledBack && o != journal.Failed {
 				t.Fatalf("%s: journal outcome %s", what, o)
 			}
@@ -169,17 +96,17 @@ func TestFaultSignalsSafeRollback(t *testing.T) {
 	for i := range fRuns {
 		rbHelm(h, false, "--set-json", rbCrash)
 		delay := time.Duration(rand.IntN(3000)) * time.Millisecond
-		p := fStart(t, h.Env.Kubeconfig, h.Plugin("helm-stella"), "safe-rollback", rbRel, "-n", h.Namespace, "--timeout", "2m", "--reason", "signal drill")
+		p := harness.Start(t, h.Env.Kubeconfig, h.Plugin("helm-stella"), "safe-rollback", rbRel, "-n", h.Namespace, "--timeout", "2m", "--reason", "signal drill")
 		time.Sleep(delay)
-		_ = p.cmd.Process.Signal(fSignal(i))
-		code := p.wait(t, 60*time.Second)
+		_ = p.Cmd.Process.Signal(fSignal(i))
+		code := p.Wait(t, 60*time.Second)
 		what := fmt.Sprintf("run %d: %s after %s", i, fSignal(i), delay)
-		t.Logf("%s: exit %d; %s", what, code, lastLine(p.err.String()))
+		t.Logf("%s: exit %d; %s", what, code, harness.LastLine(p.Stderr()))
 		if code != 0 && code != 1 {
-			t.Fatalf("%s: exit %d, want 0 (completed) or 1 (interrupted)\n%s", what, code, p.err.String())
+			t.Fatalf("%s: exit %d, want 0 (completed) or 1 (interrupted)\n%s", what, code, p.Stderr())
 		}
-		if e := p.err.String(); code == 1 && !strings.Contains(e, "interrupted") && !strings.Contains(e, "context canceled") {
-			t.Fatalf("%s: exit 1 without saying interrupted:\n%s", what, p.err.String())
+		if e := p.Stderr(); code == 1 && !strings.Contains(e, "interrupted") && !strings.Contains(e, "context canceled") {
+			t.Fatalf("%s: exit 1 without saying interrupted:\n%s", what, p.Stderr())
 		}
 		if v := h.Must(h.Run(h.Helm3(), "get", "values", rbRel, "-n", h.Namespace, "-o", "json")); strings.Contains(v.Stdout, "crashloop") {
 			// an interrupt before the Helm rollback leaves the crashing
@@ -188,11 +115,6 @@ func TestFaultSignalsSafeRollback(t *testing.T) {
 		}
 		fSettled(h, what)
 	}
-}
-
-func lastLine(s string) string {
-	l := strings.Split(strings.TrimSpace(s), "\n")
-	return l[len(l)-1]
 }
 
 // fOperator is the admin kubeconfig's cluster with alice's or bob's user.
@@ -205,24 +127,24 @@ func fOperator(h *harness.T, who string) string {
 // proceeds, the other exits 5 naming the holder.
 func TestFaultTwoOperators(t *testing.T) {
 	h := harness.New(t)
-	suite := fSuite(t)
+	suite := h.EndpointsSuite()
 	h.Must(h.Run(h.Plugin("helm-stella"), fPromoteArgs(h, suite, h.Example("deploy/helm/stellaops/values-stage.yaml"))...))
-	never := fValues(h, "never.yaml", "podAnnotations:\n  authority:\n    stella.test/simulate: never-ready\n")
-	crash := fValues(h, "crash.yaml", "podAnnotations:\n  authority:\n    stella.test/simulate: crashloop\n")
+	never := h.StageValues("never.yaml", "podAnnotations:\n  authority:\n    stella.test/simulate: never-ready\n")
+	crash := h.StageValues("crash.yaml", "podAnnotations:\n  authority:\n    stella.test/simulate: crashloop\n")
 	for i := range fRuns {
 		args := fPromoteArgs(h, suite, never, "--timeout", "8s")
 		if i%2 == 1 { // a crash-looping revision both want to roll back
 			h.Must(h.Run(h.Helm3(), "upgrade", rbRel, h.Example("deploy/helm/stellaops"), "-n", h.Namespace, "-f", crash))
 			args = []string{"safe-rollback", rbRel, "-n", h.Namespace, "--timeout", "1m", "--reason", "race"}
 		}
-		var ps [2]*fProc
+		var ps [2]*harness.Proc
 		var wg sync.WaitGroup
 		for k, who := range []string{"alice", "bob"} {
 			wg.Add(1)
-			go func() { defer wg.Done(); ps[k] = fStart(t, fOperator(h, who), h.Plugin("helm-stella"), args...) }()
+			go func() { defer wg.Done(); ps[k] = harness.Start(t, fOperator(h, who), h.Plugin("helm-stella"), args...) }()
 		}
 		wg.Wait()
-		codes := [2]int{ps[0].wait(t, 150*time.Second), ps[1].wait(t, 150*time.Second)}
+		codes := [2]int{ps[0].Wait(t, 150*time.Second), ps[1].Wait(t, 150*time.Second)}
 		refused, winner := -1, -1
 		for k := range ps {
 			if codes[k] == 5 {
@@ -233,13 +155,13 @@ func TestFaultTwoOperators(t *testing.T) {
 		}
 		what := fmt.Sprintf("run %d (%s): exits %v", i, args[0], codes)
 		if refused < 0 || winner < 0 {
-			t.Fatalf("%s: want exactly one refused (5)\nalice:\n%s\nbob:\n%s", what, ps[0].err.String(), ps[1].err.String())
+			t.Fatalf("%s: want exactly one refused (5)\nalice:\n%s\nbob:\n%s", what, ps[0].Stderr(), ps[1].Stderr())
 		}
 		holder := []string{"alice", "bob"}[winner]
-		if !strings.Contains(ps[refused].err.String(), holder) {
-			t.Fatalf("%s: refusal does not name %s:\n%s", what, holder, ps[refused].err.String())
+		if !strings.Contains(ps[refused].Stderr(), holder) {
+			t.Fatalf("%s: refusal does not name %s:\n%s", what, holder, ps[refused].Stderr())
 		}
-		t.Logf("%s: %s proceeded (%s), the other: %s", what, holder, lastLine(ps[winner].err.String()), lastLine(ps[refused].err.String()))
+		t.Logf("%s: %s proceeded (%s), the other: %s", what, holder, harness.LastLine(ps[winner].Stderr()), harness.LastLine(ps[refused].Stderr()))
 		fSettled(h, what)
 	}
 }
@@ -341,7 +263,7 @@ func TestFaultThrottled429(t *testing.T) {
 	if err := clientcmd.WriteToFile(*raw, kc); err != nil {
 		t.Fatal(err)
 	}
-	suite := fSuite(t)
+	suite := h.EndpointsSuite()
 	cmds := [][]string{
 		{"kubectl-stella", "bookmark", rbRel},
 		{"kubectl-stella", "verify-pods", rbRel},

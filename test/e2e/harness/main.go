@@ -28,8 +28,14 @@ var env *Env
 
 // Main starts (or reuses) the control plane, runs the tests and stops the
 // control plane if it started it (unless STELLA_KEEP_CLUSTER=1).
-func Main(m *testing.M) int {
-	e, err := setUp()
+func Main(m *testing.M) int { return run(m, true) }
+
+// MainPrivate builds (or finds cached) the control-plane binaries but
+// starts no shared control plane: each test starts its own (StartPrivate).
+func MainPrivate(m *testing.M) int { return run(m, false) }
+
+func run(m *testing.M, shared bool) int {
+	e, err := setUp(shared)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
 		return 1
@@ -49,7 +55,7 @@ func Main(m *testing.M) int {
 // Get returns the run's environment; tests call it after Main set it up.
 func Get() *Env { return env }
 
-func setUp() (*Env, error) {
+func setUp(shared bool) (*Env, error) {
 	repo, err := repoRoot()
 	if err != nil {
 		return nil, err
@@ -68,6 +74,9 @@ func setUp() (*Env, error) {
 		return nil, fmt.Errorf("build control plane: %w", err)
 	}
 	e.BinDir = out
+	if !shared {
+		return e, nil
+	}
 	t1 := time.Now()
 	if out, err = runScript(filepath.Join(repo, "test/cluster/up.sh")); err != nil {
 		return nil, fmt.Errorf("start control plane: %w", err)

@@ -59,7 +59,7 @@ func (h *T) ServiceAccountKubeconfig(name string, role *rbacv1.Role) string {
 	if err != nil {
 		h.Fatal(err)
 	}
-	admin, err := clientcmd.LoadFromFile(h.Env.Kubeconfig)
+	admin, err := clientcmd.LoadFromFile(h.Kubeconfig)
 	if err != nil {
 		h.Fatal(err)
 	}

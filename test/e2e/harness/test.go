@@ -22,9 +22,10 @@ import (
 // T is one test's view of the cluster: its own namespace and clients.
 type T struct {
 	*testing.T
-	Env       *Env
-	Namespace string
-	Client    kubernetes.Interface
+	Env        *Env
+	Kubeconfig string // admin kubeconfig of the cluster the test runs on
+	Namespace  string
+	Client     kubernetes.Interface
 }
 
 // New creates a namespace for t, deleted when t ends.
@@ -34,12 +35,18 @@ func New(t *testing.T) *T {
 	if e == nil {
 		t.Fatal("harness not set up: TestMain must call harness.Main")
 	}
-	cfg, err := clientcmd.BuildConfigFromFlags("", e.Kubeconfig)
+	return NewOn(t, e.Kubeconfig)
+}
+
+// NewOn is New on the cluster of kubeconfig (a Private one).
+func NewOn(t *testing.T, kubeconfig string) *T {
+	t.Helper()
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		t.Fatalf("kubeconfig: %v", err)
 	}
 	cfg.QPS, cfg.Burst = 100, 200
-	h := &T{T: t, Env: e, Client: kubernetes.NewForConfigOrDie(cfg)}
+	h := &T{T: t, Env: Get(), Kubeconfig: kubeconfig, Client: kubernetes.NewForConfigOrDie(cfg)}
 	h.Namespace = namespaceFor(t.Name())
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: h.Namespace, Labels: map[string]string{"stella.test/e2e": "true"}}}
 	if _, err := h.Client.CoreV1().Namespaces().Create(context.Background(), ns, metav1.CreateOptions{}); err != nil {
@@ -83,7 +90,7 @@ func (h *T) Run(bin string, args ...string) Result {
 func (h *T) RunEnv(extra []string, bin string, args ...string) Result {
 	h.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "KUBECONFIG="+h.Env.Kubeconfig, "HELM_NAMESPACE="+h.Namespace, "NO_COLOR=1")
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+h.Kubeconfig, "HELM_NAMESPACE="+h.Namespace, "NO_COLOR=1")
 	cmd.Env = append(cmd.Env, extra...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

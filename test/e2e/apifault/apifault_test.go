@@ -1,0 +1,194 @@
+//go:build e2e
+
+package apifault
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stella-ops/stella-plugins/pkg/journal"
+	"github.com/stella-ops/stella-plugins/pkg/lock"
+	"github.com/stella-ops/stella-plugins/test/e2e/harness"
+)
+
+const (
+	runs  = 5
+	rel   = "stellaops"
+	crash = `podAnnotations={"authority":{"stella.test/simulate":"crashloop"}}`
+)
+
+// env is one test's private control plane and namespace.
+type env struct {
+	*harness.T
+	api   *harness.Private
+	suite string
+}
+
+func (e *env) promote(values string, extra ...string) []string {
+	return append([]string{"promote", rel, e.Example("deploy/helm/stellaops"), "-f", values,
+		"--config", e.Example("deploy/channels.yaml"), "--channel", "stable", "--smoke-suite", e.suite,
+		"--lock-timeout", "20s", "-n", e.Namespace}, extra...)
+}
+
+func (e *env) start(bin string, args ...string) *harness.Proc {
+	return harness.Start(e.T.T, e.Kubeconfig, e.Plugin(bin), args...)
+}
+
+// outage kills the apiserver after a random delay below maxDelay and keeps
+// it down 0.5–4 s, or, one time in three, 20–25 s: longer than every
+// client-side retry, so the command must give up and say why.
+func (e *env) outage(what string, maxDelay time.Duration) {
+	delay := time.Duration(rand.Int64N(int64(maxDelay)))
+	down := time.Duration(500+rand.IntN(3500)) * time.Millisecond
+	if rand.IntN(3) == 0 {
+		down = time.Duration(20+rand.IntN(5)) * time.Second
+	}
+	e.Logf("%s: kill -9 kube-apiserver after %s, down %s", what, delay.Round(time.Millisecond), down.Round(time.Millisecond))
+	e.api.Outage(delay, down)
+}
+
+// expect checks the exit code of a faulted run: one of ok, and exit 1 says
+// in its one Error: line that the API server could not be reached.
+func (e *env) expect(what string, p *harness.Proc, code int, ok ...int) {
+	e.Helper()
+	last := harness.LastLine(p.Stderr())
+	for _, o := range ok {
+		if code != o {
+			continue
+		}
+		e.Logf("%s: exit %d: %s", what, code, last)
+		if code == 1 && (!strings.HasPrefix(last, "Error: ") || !apiGone(last)) {
+			e.Fatalf("%s: exit 1 without a clear API-unreachable error:\n%s", what, p.Stderr())
+		}
+		return
+	}
+	e.Fatalf("%s: exit %d, want one of %v\nstdout:\n%s\nstderr:\n%s", what, code, ok, p.Stdout(), p.Stderr())
+}
+
+func apiGone(msg string) bool {
+	for _, s := range []string{"connection refused", "API server", "unavailable", "EOF", "connection reset"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// settle: once the API is back, the release is deployed (after at most a
+// `safe-rollback --recover` with no manual step) and the Lease is free.
+func (e *env) settle(what string) {
+	e.Helper()
+	if s := e.HelmStatus(rel); s != "deployed" {
+		r := e.Run(e.Plugin("helm-stella"), "safe-rollback", rel, "-n", e.Namespace, "--recover", "--stale-after", "1s", "--timeout", "2m")
+		e.Logf("%s: release %s: safe-rollback --recover: exit %d: %s", what, s, r.Code, harness.LastLine(r.Stdout+r.Stderr))
+		if r.Code != 0 {
+			e.Fatalf("%s: --recover exit %d\n%s\n%s", what, r.Code, r.Stdout, r.Stderr)
+		}
+	}
+	if info, err := lock.Get(context.Background(), e.Client, e.Namespace, rel); err != nil || (info != nil && info.Held(time.Now())) {
+		e.Fatalf("%s: lock still held: %+v (%v)", what, info, err)
+	}
+}
+
+// follow runs the safe-rollback a failed command told the operator to run
+// once the API server answers ("…; once the API server answers, run: helm
+// stella safe-rollback …"), as the operator would: no other manual step.
+func (e *env) follow(what, stderr string) {
+	e.Helper()
+	_, cmd, ok := strings.Cut(harness.LastLine(stderr), "run: helm stella ")
+	if !ok {
+		return
+	}
+	r := e.Run(e.Plugin("helm-stella"), append(strings.Fields(cmd), "--timeout", "2m")...)
+	e.Logf("%s: followed 'helm stella %s': exit %d: %s", what, cmd, r.Code, harness.LastLine(r.Stdout+r.Stderr))
+	if r.Code != 0 {
+		e.Fatalf("%s: the printed safe-rollback failed: exit %d\n%s\n%s", what, r.Code, r.Stdout, r.Stderr)
+	}
+}
+
+func newEnv(t *testing.T) *env {
+	api := harness.StartPrivate(t)
+	e := &env{T: harness.NewOn(t, api.Kubeconfig), api: api}
+	e.suite = e.EndpointsSuite()
+	e.Must(e.Run(e.Plugin("helm-stella"), e.promote(e.Example("deploy/helm/stellaops/values-stage.yaml"))...))
+	return e
+}
+
+// TestAPIServerKilled kills -9 (and restarts) the private kube-apiserver
+// while bookmark writes, while promote waits and while safe-rollback rolls
+// back and verifies, runs times each at random moments and for random
+// lengths. Each run: exit 0 when the API came back within the command's
+// retries, else exit 1 with a clear message (or the verdict's own code);
+// once the API is back the release is deployed (with at most one
+// `safe-rollback --recover`), the Lease is free, the journal's entries are
+// final (an entry orphaned by a lost final write is closed as unknown by
+// the next operation) and a rerun completes.
+func TestAPIServerKilled(t *testing.T) {
+	e := newEnv(t)
+	stage := e.Example("deploy/helm/stellaops/values-stage.yaml")
+	never := e.StageValues("never.yaml", "podAnnotations:\n  authority:\n    stella.test/simulate: never-ready\n")
+	for i := range runs {
+		what := fmt.Sprintf("bookmark run %d", i)
+		p := e.start("kubectl-stella", "bookmark", rel, "-n", e.Namespace)
+		e.outage(what, 400*time.Millisecond)
+		e.expect(what, p, p.Wait(t, 90*time.Second), 0, 1)
+		e.Must(e.Run(e.Plugin("kubectl-stella"), "bookmark", rel, "-n", e.Namespace))
+
+		what = fmt.Sprintf("promote run %d", i)
+		since := time.Now()
+		p = e.start("helm-stella", e.promote(never, "--timeout", "20s")...)
+		e.Eventually(60*time.Second, what+" waiting", func() (bool, error) {
+			if p.Ended() {
+				e.Fatalf("%s ended before waiting: exit %d\n%s", what, p.Cmd.ProcessState.ExitCode(), p.Stderr())
+			}
+			return strings.Contains(p.Stderr(), "wait: up to"), nil
+		})
+		e.outage(what, 2*time.Second)
+		code := p.Wait(t, 200*time.Second)
+		e.expect(what, p, code, 1, 2, 3)
+		e.settle(what)
+		e.follow(what, p.Stderr())                                  // a rollback the API outage stopped: the command it printed
+		e.Must(e.Run(e.Plugin("helm-stella"), e.promote(stage)...)) // the rerun completes
+		e.journaled(what, since, code)
+
+		what = fmt.Sprintf("safe-rollback run %d", i)
+		e.Must(e.Run(e.Helm3(), "upgrade", rel, e.Example("deploy/helm/stellaops"), "-n", e.Namespace, "-f", stage, "--set-json", crash))
+		since = time.Now()
+		p = e.start("helm-stella", "safe-rollback", rel, "-n", e.Namespace, "--timeout", "1m")
+		e.outage(what, 2500*time.Millisecond)
+		code = p.Wait(t, 120*time.Second)
+		e.expect(what, p, code, 0, 1, 2, 3)
+		e.settle(what)
+		if r := e.Run(e.Helm3(), "get", "values", rel, "-n", e.Namespace, "-o", "json"); strings.Contains(r.Stdout, "crashloop") {
+			e.Must(e.Run(e.Plugin("helm-stella"), "safe-rollback", rel, "-n", e.Namespace, "--timeout", "1m")) // the rerun completes
+		}
+		e.journaled(what, since, code)
+	}
+}
+
+// journaled checks the faulted run's journal entry (the first since): final,
+// and interrupted, unknown or failed when the command exited 1.
+func (e *env) journaled(what string, since time.Time, code int) {
+	e.Helper()
+	es, err := journal.New(e.Client, e.Namespace).List(context.Background(), rel, since.Add(-time.Second))
+	if err != nil {
+		e.Fatal(err)
+	}
+	for _, en := range es {
+		if !en.Outcome.Final() {
+			e.Fatalf("%s: journal entry %s is %s after the rerun", what, en.ID, en.Outcome)
+		}
+	}
+	if len(es) == 0 {
+		e.Fatalf("%s: no journal entry", what)
+	}
+	first := es[0]
+	e.Logf("%s: journal %s %s %s: %s", what, first.Operation, first.ID, first.Outcome, harness.LastLine("-\n"+first.Notes))
+	if code == 1 && first.Outcome != journal.Interrupted && first.Outcome != journal.Unknown && first.Outcome != journal.Failed {
+		e.Fatalf("%s: exit 1 but journal says %s", what, first.Outcome)
+	}
+}
