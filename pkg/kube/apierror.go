@@ -36,9 +36,20 @@ func APIError(err error, verb, resource, namespace string) error {
 	}
 	switch {
 	case apierrors.IsForbidden(err):
-		return exit.WithCode(exit.Operational, fmt.Errorf("forbidden: needs %s on %s %s (%s; the Role each command needs is in docs/rbac.md)", verb, resource, where, detail))
+		return exit.WithCode(exit.Operational, &wrapped{err: err, msg: fmt.Sprintf(
+			"forbidden: needs %s on %s %s (%s; the Role each command needs is in docs/rbac.md)", verb, resource, where, detail)})
 	case apierrors.IsUnauthorized(err):
 		return exit.WithCode(exit.Operational, fmt.Errorf("unauthorized: the API server did not accept the credentials to %s %s: %w", verb, resource, err))
 	}
 	return exit.WithCode(exit.Operational, fmt.Errorf("%s %s %s: %w", verb, resource, where, err))
 }
+
+// wrapped is an error with its own text that still unwraps to the API
+// error (apierrors.IsForbidden keeps working).
+type wrapped struct {
+	err error
+	msg string
+}
+
+func (w *wrapped) Error() string { return w.msg }
+func (w *wrapped) Unwrap() error { return w.err }

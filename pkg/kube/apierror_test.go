@@ -29,6 +29,9 @@ func TestAPIError(t *testing.T) {
 		if !strings.HasPrefix(err.Error(), c.want) || exit.CodeOf(err) != exit.Operational {
 			t.Errorf("apiError = %q (exit %d), want prefix %q, exit 1", err, exit.CodeOf(err), c.want)
 		}
+		if !errors.Is(err, c.err) || apierrors.IsForbidden(err) != apierrors.IsForbidden(c.err) {
+			t.Errorf("apiError(%v) does not unwrap to the API error", c.err)
+		}
 	}
 	watchPods := apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "", errors.New("cannot watch"))
 	if err := APIError(watchPods, "watch", "workloads", "ns"); !strings.HasPrefix(err.Error(), `forbidden: needs watch on pods in namespace "ns"`) {

@@ -37,12 +37,21 @@ type Options struct {
 	Now func() time.Time
 }
 
+// ValidDuration checks a --lock-timeout (0 = the default): whole seconds,
+// at least 3s. Commands call it with their other flags, before any work.
+func ValidDuration(d time.Duration) error {
+	if d != 0 && (d < minDuration || d%time.Second != 0) {
+		return exit.InvalidInput("flag --lock-timeout: %s must be whole seconds and at least %s", d, minDuration)
+	}
+	return nil
+}
+
 func (o Options) withDefaults() (Options, error) {
 	if o.Duration == 0 {
 		o.Duration = defaultDuration
 	}
-	if o.Duration < minDuration || o.Duration%time.Second != 0 {
-		return o, exit.InvalidInput("flag --lock-timeout: %s must be whole seconds and at least %s", o.Duration, minDuration)
+	if err := ValidDuration(o.Duration); err != nil {
+		return o, err
 	}
 	if o.RenewEvery <= 0 {
 		o.RenewEvery = o.Duration / 3

@@ -12,6 +12,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
+	"github.com/stella-ops/stella-plugins/pkg/lock"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
 	"github.com/stella-ops/stella-plugins/pkg/verify"
@@ -141,7 +142,7 @@ func (p *Promote) validate() error {
 	case p.Soak > 0 && p.Stage == nil:
 		return exit.InvalidInput("flag --soak: only with --require-stage")
 	}
-	return nil
+	return lock.ValidDuration(p.LockTimeout)
 }
 
 // heldPreflight runs the preflight's file half (seconds: channel, manifest,

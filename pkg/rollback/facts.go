@@ -32,7 +32,7 @@ func (o *Options) validate() error {
 	case o.Channel != "" && o.Config == "":
 		return exit.InvalidInput("flag --channel needs --config (the channels file)")
 	}
-	return nil
+	return lock.ValidDuration(o.LockTimeout)
 }
 
 // facts reads what Decide needs: revision metadata, bookmark summaries,

@@ -115,6 +115,7 @@ func biCases(ns, unreachable string) []biCase {
 		{name: "rollback/unknown bookmark", bin: H, args: rb("--to-bookmark", "nope"), code: 5, want: `bookmark "nope"`},
 		{name: "rollback/unknown revision", bin: H, args: rb("--revision", "99"), code: 5, want: "revision 99"},
 		{name: "rollback/negative revision", bin: H, args: rb("--revision", "-2"), code: 4, want: "flag --revision"},
+		{name: "rollback/fractional lock timeout", bin: H, args: rb("--lock-timeout", "1500ms"), code: 4, want: "flag --lock-timeout"},
 		{name: "rollback/bookmark and revision", bin: H, args: rb("--revision", "1", "--to-bookmark", "b"), code: 4, want: "--to-bookmark"},
 		{name: "rollback/zero timeout", bin: H, args: rb("--timeout", "0s"), code: 4, want: "flag --timeout"},
 		{name: "rollback/negative timeout", bin: H, args: rb("--timeout", "-10s"), code: 4, want: "flag --timeout"},

@@ -85,13 +85,13 @@ func TestLockJournalServiceAccountRoles(t *testing.T) {
 				_, err = j.Update(ctx, e)
 			case "configmaps/list":
 				r := h.RunEnv([]string{"KUBECONFIG=" + kc}, h.Plugin("kubectl-stella"), "journal", "-n", h.Namespace)
-				if r.Code != 1 || !strings.Contains(r.Stderr, "forbidden") || strings.Count(r.Stderr, "Error:") != 1 {
+				if r.Code != 1 || !strings.Contains(r.Stderr, "forbidden: needs list on configmaps") || strings.Count(r.Stderr, "Error:") != 1 {
 					t.Fatalf("journal without list: exit %d stderr %q", r.Code, r.Stderr)
 				}
 				return
 			}
-			if !apierrors.IsForbidden(err) {
-				t.Fatalf("want forbidden, got %v", err)
+			if !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), "forbidden: needs "+c.verb+" on "+c.resource) {
+				t.Fatalf("want forbidden: needs %s on %s, got %v", c.verb, c.resource, err)
 			}
 		})
 	}
