@@ -26,6 +26,11 @@ type Align struct {
 	DryRun      bool     // with Fix: compute the diff, write nothing
 	Lint        bool     // helm lint + render values targets; validate compose targets
 	Progress    io.Writer
+	// ConfigData, with Fix, is new content for the channels file (promote
+	// --files-only points a channel at a new manifest): targets are checked
+	// against it, and it is written with the fixes in one all-or-nothing
+	// write — only if nothing --fix cannot fix remains.
+	ConfigData []byte
 
 	configExplicit bool
 }

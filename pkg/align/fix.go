@@ -40,6 +40,11 @@ func (a *Align) fix(ctx context.Context, runs []*run, res *Result) error {
 		res.Changes = append(res.Changes, Change{File: p.target.path, Edits: len(p.edits)})
 		writes = append(writes, fileWrite{path: dest, old: p.target.data, new: p.next.data})
 	}
+	if a.ConfigData != nil {
+		if writes, err = a.withConfig(runs, plans, writes, res); err != nil {
+			return err
+		}
+	}
 	if a.DryRun {
 		for _, w := range writes {
 			res.Diff += unifiedDiff(w.path, w.old, w.new)

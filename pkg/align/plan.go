@@ -72,6 +72,9 @@ func (a *Align) config(required bool) (*channel.File, error) {
 	if path == "" {
 		path = channel.DefaultPath
 	}
+	if a.ConfigData != nil {
+		return channel.Parse(path, a.ConfigData)
+	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !required && !a.configExplicit {
 		return nil, nil
 	}

@@ -1,7 +1,6 @@
 package promote
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -29,9 +28,9 @@ type FilesResult struct {
 	Align   *align.Result `json:"align,omitempty"`
 }
 
-// runFiles points the channel at the new manifest, aligns (--fix) every
-// values and compose file of the channel, checks alignment again, and
-// optionally commits and tags. On failure the channels file is restored.
+// runFiles points the channel at the new manifest and aligns (--fix)
+// every values and compose file of the channel, all in one all-or-nothing
+// write, and optionally commits and tags.
 func (p *Promote) runFiles(ctx context.Context) (*Result, error) {
 	m, err := manifest.Load(p.ReleaseManifest)
 	if err != nil {
@@ -60,16 +59,7 @@ func (p *Promote) runFiles(ctx context.Context) (*Result, error) {
 	fr := &FilesResult{Channel: p.Channel, Version: m.Version, Release: rel,
 		Message: "deploy: promote " + suffixed(m.Version, p.Channel)}
 	res := &Result{Manifest: journalManifest(m.Version, p.Channel), Files: fr}
-	if !bytes.Equal(orig, next) {
-		if err := os.WriteFile(f.Path, next, 0o644); err != nil {
-			return nil, fmt.Errorf("write %s: %w", f.Path, err)
-		}
-		fr.Changed = append(fr.Changed, f.Path)
-	}
-	if err := p.alignFiles(ctx, fr); err != nil {
-		if len(fr.Changed) > 0 && fr.Changed[0] == f.Path {
-			_ = os.WriteFile(f.Path, orig, 0o644)
-		}
+	if err := p.alignFiles(ctx, fr, next); err != nil {
 		res.Outcome, res.Message = "failed", err.Error()
 		return res, err
 	}
@@ -82,11 +72,14 @@ func (p *Promote) runFiles(ctx context.Context) (*Result, error) {
 	return res, nil
 }
 
-// alignFiles runs align --fix on the channel, then align again.
-func (p *Promote) alignFiles(ctx context.Context, fr *FilesResult) error {
+// alignFiles writes the channels file (config, pointing the channel at
+// the new manifest) and align --fix's edits to the channel's files in one
+// all-or-nothing write: a failure, or a finding --fix cannot fix, leaves
+// every file as it was.
+func (p *Promote) alignFiles(ctx context.Context, fr *FilesResult, config []byte) error {
 	fix := align.New(p.Progress)
 	fix.SetConfig(p.Config)
-	fix.Channel, fix.Fix = p.Channel, true
+	fix.Channel, fix.Fix, fix.ConfigData = p.Channel, true, config
 	r, err := fix.Run(ctx)
 	if err != nil {
 		return fmt.Errorf("align --fix: %w", err)
@@ -94,14 +87,8 @@ func (p *Promote) alignFiles(ctx context.Context, fr *FilesResult) error {
 	for _, c := range r.Changes {
 		fr.Changed = append(fr.Changed, c.File)
 	}
-	check := align.New(p.Progress)
-	check.SetConfig(p.Config)
-	check.Channel = p.Channel
-	if fr.Align, err = check.Run(ctx); err != nil {
-		return fmt.Errorf("align: %w", err)
-	}
-	if !fr.Align.Aligned {
-		return exit.Failed("align after --fix: %d finding(s) remain", fr.Align.Problems())
+	if fr.Align = r; !r.Aligned {
+		return exit.Failed("align after --fix: %d finding(s) remain", r.Problems())
 	}
 	return nil
 }

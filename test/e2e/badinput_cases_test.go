@@ -93,6 +93,7 @@ func biCases(ns, unreachable string) []biCase {
 		{name: "promote-files/read-only values", bin: H, setup: func(c *biCtx) { biChmod(c, dev, 0o444) }, args: files(), code: 4, want: "read-only"},
 		{name: "promote-files/symlink escapes tree", bin: H, setup: func(c *biCtx) { c.escape(dev) }, args: files(), code: 4, want: "outside the deploy tree"},
 		{name: "promote-files/malformed channels file", bin: H, args: files("--config", "channels-malformed.yaml"), code: 4, want: "channels-malformed.yaml:3:"},
+		{name: "promote-files/disk full", bin: H, shell: "ulimit -f 1; exec", args: files(), code: 1, want: "nothing written"},
 		// promote against the cluster
 		{name: "promote/malformed values", bin: H, args: pr("-f", "values-malformed.yaml"), code: 4, want: "values-malformed.yaml:"},
 		{name: "promote/missing values", bin: H, args: pr("-f", "nope.yaml"), code: 4, want: "nope.yaml"},
