@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 )
@@ -19,19 +21,22 @@ func (a *Align) withConfig(runs []*run, plans []*fixPlan, writes []fileWrite, re
 		saved[i] = *p.target
 		*p.target = *p.next
 	}
-	left := 0
+	var left []string
 	for _, r := range runs {
 		for _, f := range r.check() {
 			if f.Status.Problem() {
-				left++
+				left = append(left, fmt.Sprintf("%s:%d %s %s", f.File, f.Line, f.Component, f.Status))
 			}
 		}
 	}
 	for i, p := range plans {
 		*p.target = saved[i]
 	}
-	if left > 0 {
-		return nil, exit.Failed("align after --fix: %d finding(s) --fix cannot fix; nothing written", left)
+	if len(left) > 0 {
+		sort.Strings(left)
+		shown := left[:min(len(left), 3)]
+		return nil, exit.Failed("after the fixes %d finding(s) remain that --fix cannot fix (%s%s); nothing written",
+			len(left), strings.Join(shown, "; "), map[bool]string{true: "; …"}[len(left) > 3])
 	}
 	cur, err := os.ReadFile(a.Config)
 	if err != nil {

@@ -60,6 +60,9 @@ func (p *Promote) runFiles(ctx context.Context) (*Result, error) {
 		Message: "deploy: promote " + suffixed(m.Version, p.Channel)}
 	res := &Result{Manifest: journalManifest(m.Version, p.Channel), Files: fr}
 	if err := p.alignFiles(ctx, fr, next); err != nil {
+		if fr.Align == nil { // nothing was written: the error line says it all
+			return nil, err
+		}
 		res.Outcome, res.Message = "failed", err.Error()
 		return res, err
 	}
