@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Go fuzz target of the module for a budget each (default 5s),
-# starting from its committed corpus (testdata/fuzz). Fails on any crash.
+# starting from its committed corpus (testdata/fuzz). Fails on any crash or
+# failing input (they are written to testdata/fuzz/<Target>/).
 set -euo pipefail
 budget=${1:-5s}
 cd "$(dirname "$0")/.."
@@ -10,6 +11,15 @@ while IFS=: read -r file _ line; do
   pkg=./$(dirname "$file")
   found=$((found + 1))
   echo "fuzz $pkg $name ($budget)"
-  go test -run '^$' -fuzz "^${name}\$" -fuzztime "$budget" "$pkg" >/tmp/stella-fuzz.log 2>&1 || { cat /tmp/stella-fuzz.log; exit 1; }
+  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$budget" "$pkg" >/tmp/stella-fuzz.log 2>&1; then
+    # Go < 1.27's fuzz coordinator can fail a target with a bare "context
+    # deadline exceeded" at the -fuzztime boundary (golang/go#75804): no
+    # input failed and none was written. Anything else is a real failure.
+    if grep -q 'Failing input written' /tmp/stella-fuzz.log || ! grep -qx '    context deadline exceeded' /tmp/stella-fuzz.log; then
+      cat /tmp/stella-fuzz.log; exit 1
+    fi
+    echo "  (ended by the fuzz coordinator's deadline race, golang/go#75804: no failing input)"
+  fi
+  grep -E '^fuzz: elapsed: .*execs: [0-9]+ ' /tmp/stella-fuzz.log | tail -1 | sed 's/^/  /' || true
 done < <(git ls-files '*_test.go' | xargs grep -nE '^func Fuzz[A-Za-z0-9_]*\(' /dev/null || true)
 echo "fuzz: $found target(s), 0 crashes"
