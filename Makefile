@@ -12,7 +12,7 @@ FUZZTIME ?= 5s
 
 export STELLA_REPO := $(CURDIR)
 
-.PHONY: help build unit e2e test lint fmt cluster-up cluster-down cluster-build demo bench fuzz fuzz-ci tidy-check
+.PHONY: help build unit unit-fuzz e2e test lint fmt cluster-up cluster-down cluster-build demo bench fuzz fuzz-ci tidy-check
 
 help: ## list targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -33,7 +33,11 @@ fuzz: ## every fuzz target for 2 minutes each
 e2e: build ## end-to-end tests on the local control plane (started and stopped by the tests)
 	$(GO) test -count=1 -tags e2e -timeout $(E2E_TIMEOUT) ./test/e2e/...
 
-test: lint docs-check unit fuzz-ci e2e ## everything CI runs: lint, docs check, unit, fuzz (short), e2e
+test: lint docs-check ## everything CI runs: lint, docs check, then unit + fuzz (short) beside e2e
+	@$(MAKE) --no-print-directory -j2 --output-sync=line e2e unit-fuzz
+
+# unit tests then the short fuzz run: CPU work that fits in the e2e suite's waits
+unit-fuzz: unit fuzz-ci
 
 lint: ## gofmt -s, go vet, go mod tidy diff
 	@bad=$$(gofmt -s -l $$(git ls-files '*.go' | grep -v '^test/cluster/tools/')); \
