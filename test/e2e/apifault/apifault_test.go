@@ -78,10 +78,23 @@ func apiGone(msg string) bool {
 	return false
 }
 
-// settle: once the API is back, the release is deployed (after at most a
-// `safe-rollback --recover` with no manual step) and the Lease is free.
+// settle: once the API is back, the Lease is free — released by the
+// command, or (when the outage outlasted the release's retries) expiring
+// --lock-timeout (20 s here) after its last renewal, as the refusal says —
+// and the release is deployed (after at most a `safe-rollback --recover`
+// with no manual step).
 func (e *env) settle(what string) {
 	e.Helper()
+	if info, err := lock.Get(context.Background(), e.Client, e.Namespace, rel); err != nil {
+		e.Fatal(err)
+	} else if info != nil && info.Held(time.Now()) {
+		wait := time.Until(info.Expires())
+		e.Logf("%s: Lease left by the ended command (%s) expires in %s", what, info, wait.Round(time.Millisecond))
+		if wait > 21*time.Second {
+			e.Fatalf("%s: Lease held until %s, longer than --lock-timeout", what, info.Expires())
+		}
+		time.Sleep(wait + 500*time.Millisecond)
+	}
 	if s := e.HelmStatus(rel); s != "deployed" {
 		r := e.Run(e.Plugin("helm-stella"), "safe-rollback", rel, "-n", e.Namespace, "--recover", "--stale-after", "1s", "--timeout", "2m")
 		e.Logf("%s: release %s: safe-rollback --recover: exit %d: %s", what, s, r.Code, harness.LastLine(r.Stdout+r.Stderr))
@@ -158,7 +171,7 @@ func TestAPIServerKilled(t *testing.T) {
 		what = fmt.Sprintf("safe-rollback run %d", i)
 		e.Must(e.Run(e.Helm3(), "upgrade", rel, e.Example("deploy/helm/stellaops"), "-n", e.Namespace, "-f", stage, "--set-json", crash))
 		since = time.Now()
-		p = e.start("helm-stella", "safe-rollback", rel, "-n", e.Namespace, "--timeout", "1m")
+		p = e.start("helm-stella", "safe-rollback", rel, "-n", e.Namespace, "--timeout", "1m", "--lock-timeout", "20s")
 		e.outage(what, 2500*time.Millisecond)
 		code = p.Wait(t, 120*time.Second)
 		e.expect(what, p, code, 0, 1, 2, 3)
