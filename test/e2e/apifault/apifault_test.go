@@ -70,7 +70,8 @@ func (e *env) expect(what string, p *harness.Proc, code int, ok ...int) {
 }
 
 func apiGone(msg string) bool {
-	for _, s := range []string{"connection refused", "API server", "unavailable", "EOF", "connection reset"} {
+	for _, s := range []string{"connection refused", "connection reset", "connection lost", "broken pipe", "EOF",
+		"i/o timeout", "API server", "unavailable", "unreachable"} {
 		if strings.Contains(msg, s) {
 			return true
 		}
