@@ -34,3 +34,12 @@ func (j *Journal) CloseOrphans(ctx context.Context, release, by string) ([]strin
 	}
 	return ids, nil
 }
+
+// OrphansNote is the one line that reports the entries CloseOrphans closed
+// ("" when none).
+func OrphansNote(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return "journal: closed as unknown, left in progress by ended processes: " + strings.Join(ids, ", ")
+}

@@ -53,6 +53,9 @@ func TestCloseOrphans(t *testing.T) {
 	if n := got[orphan1.ID].Notes; !strings.Contains(n, "closed as unknown by promote 20261125-130000") || got[orphan1.ID].End.IsZero() {
 		t.Errorf("closed entry: notes %q end %v", n, got[orphan1.ID].End)
 	}
+	if n := OrphansNote(ids); !strings.HasSuffix(n, orphan1.ID+", "+orphan2.ID) || OrphansNote(nil) != "" {
+		t.Errorf("note %q", n)
+	}
 	if ids, err := j.CloseOrphans(ctx, "stellaops", "again"); err != nil || len(ids) != 0 {
 		t.Fatalf("second close: %v %v", ids, err)
 	}

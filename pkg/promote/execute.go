@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
@@ -40,8 +39,8 @@ func (p *Promote) execute(ctx context.Context, st *state, res *Result) (err erro
 	if res.ClosedEntries, err = j.CloseOrphans(ctx, p.Release, "promote by "+who.User); err != nil {
 		return fmt.Errorf("promote: journal: %w", err)
 	}
-	if len(res.ClosedEntries) > 0 {
-		p.progressf("journal: closed as unknown, left in progress by ended processes: %s", strings.Join(res.ClosedEntries, ", "))
+	if note := journal.OrphansNote(res.ClosedEntries); note != "" {
+		p.progressf("%s", note)
 	}
 	if !st.first {
 		b, err := bookmark.NewCreate(p.cfg).Run(ctx, p.Release)

@@ -68,8 +68,8 @@ func (r *Rollback) perform(ctx context.Context, res *Result, target *release.Rel
 	if res.ClosedEntries, err = j.CloseOrphans(ctx, r.Release, "safe-rollback by "+who.User); err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
-	if len(res.ClosedEntries) > 0 {
-		res.Warnings = append(res.Warnings, "journal: closed as unknown, left in progress by ended processes: "+strings.Join(res.ClosedEntries, ", "))
+	if note := journal.OrphansNote(res.ClosedEntries); note != "" {
+		res.Warnings = append(res.Warnings, note)
 	}
 	e, err := j.Append(ctx, r.entry(res, who))
 	if err != nil {

@@ -19,24 +19,23 @@ var rsInMessage = regexp.MustCompile(`(?i)replica ?set "([^"]+)"`)
 // pods of ReplicaSets other than the one the Progressing condition names.
 // Without that condition every pod counts as current. Pure.
 func replacedPods(d *appsv1.Deployment, pods []*corev1.Pod) map[string]bool {
-	out := map[string]bool{}
-	if d.Status.ObservedGeneration < d.Generation {
-		for _, p := range pods {
-			out[p.Name] = true
-		}
-		return out
-	}
+	unobserved := d.Status.ObservedGeneration < d.Generation
 	hash := ""
 	for _, c := range d.Status.Conditions {
-		if m := rsInMessage.FindStringSubmatch(c.Message); c.Type == appsv1.DeploymentProgressing && m != nil {
+		if c.Type != appsv1.DeploymentProgressing || unobserved {
+			continue
+		}
+		if m := rsInMessage.FindStringSubmatch(c.Message); m != nil {
 			hash = strings.TrimPrefix(m[1], d.Name+"-")
 		}
 	}
-	if hash == "" {
-		return out
-	}
+	var out map[string]bool // nil (nothing replaced) in the common case
 	for _, p := range pods {
-		if h, ok := p.Labels[appsv1.DefaultDeploymentUniqueLabelKey]; ok && h != hash {
+		h, ok := p.Labels[appsv1.DefaultDeploymentUniqueLabelKey]
+		if unobserved || hash != "" && ok && h != hash {
+			if out == nil {
+				out = map[string]bool{}
+			}
 			out[p.Name] = true
 		}
 	}
