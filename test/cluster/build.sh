@@ -62,7 +62,7 @@ build_goinstall() { # name version package binary
   mv "$dir.tmp.$4/$4" "$dir/$4" && rmdir "$dir.tmp.$4"
 }
 
-# what: "cluster" (control plane only) or "all" (default: also the peer CLIs)
+# what: "cluster" (control plane only), "registry", or "all" (default: also the peer CLIs and the registry)
 build_kube
 build_kwok
 if [ "${1:-all}" = all ]; then
@@ -70,5 +70,9 @@ if [ "${1:-all}" = all ]; then
   build_goinstall helm4 "$HELM4_VERSION" helm.sh/helm/v4/cmd/helm helm
   build_goinstall krew "$KREW_VERSION" sigs.k8s.io/krew/cmd/krew krew
   build_goinstall krew "$KREW_VERSION" sigs.k8s.io/krew/cmd/validate-krew-manifest validate-krew-manifest
+fi
+if [ "${1:-all}" = all ] || [ "${1:-}" = registry ]; then
+  # the reference OCI registry (distribution), served on 127.0.0.1 by the tests
+  build_goinstall registry "$REGISTRY_VERSION" github.com/distribution/distribution/v3/cmd/registry registry
 fi
 echo "$bin"
