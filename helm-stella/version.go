@@ -6,4 +6,6 @@ import (
 	stella "github.com/stella-ops/stella-plugins/internal/cli"
 )
 
-func init() { register(func(r *root) *cobra.Command { return stella.VersionCmd(r.out, "helm-stella") }) }
+func init() {
+	register(func(r *root) *cobra.Command { return stella.VersionCmd(r.out, "helm-stella") })
+}
