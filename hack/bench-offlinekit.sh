@@ -17,7 +17,7 @@ refs=${BENCH_CHECK_REFS:-200}
 mib=${BENCH_KIT_MIB:-10}
 # shellcheck disable=SC1091
 . test/cluster/versions.env
-bindir="$(test/cluster/build.sh registry | tail -n1)"
+bindir="${BENCH_BIN_DIR:-$(test/cluster/build.sh registry | tail -n1)}" # BENCH_BIN_DIR: a dir with the same layout
 registry="$bindir/registry-$REGISTRY_VERSION/registry"
 crane="$bindir/crane-$CRANE_VERSION/crane"
 [ "${BENCH_NO_BUILD:-}" = 1 ] || CGO_ENABLED=0 go build -trimpath -o bin/ ./helm-stella
@@ -44,11 +44,12 @@ mkimage() { # repo size-bytes → pinned reference
   "$crane" append --insecure -f "$work/layer.tar" -t "$host/$1:1.0" >/dev/null 2>&1
   echo "$host/$1:1.0@$("$crane" digest --insecure "$host/$1:1.0")"
 }
-tree() { # dir, then "component ref" lines on stdin
+tree() { # dir, then "component ref" lines on stdin: release manifest, values pinning the same, channels file
   mkdir -p "$1"
   { echo 'release: {version: "1.0.0-bench", channel: airgap}'; echo 'components:'
     while read -r c r; do printf '  - name: %s\n    image: %s\n' "$c" "$r"; done; } >"$1/release.yaml"
-  printf 'channels:\n  airgap:\n    release: release.yaml\n' >"$1/channels.yaml"
+  { echo 'services:'; awk '/name:/ {c = $3} /image:/ {printf "  %s:\n    image: %s\n", c, $2}' "$1/release.yaml"; } >"$1/values.yaml"
+  printf 'channels:\n  airgap:\n    release: release.yaml\n    values: [values.yaml]\n' >"$1/channels.yaml"
 }
 
 log "pushing $n images of $mib MiB (2 layers each)"
@@ -74,8 +75,8 @@ log "pushing $refs small images for align --check-registry"
 for i in $(seq -w 1 "$refs"); do echo "c$i $(mkimage "check/c$i" 512)"; done | tree "$work/check-tree"
 before=$(grep -c '"HEAD ' "$work/registry.log" || true); all_before=$(grep -cE '"(GET|HEAD|PUT|POST|PATCH|DELETE) ' "$work/registry.log" || true)
 t4=$(now)
-bin/helm-stella align --config "$work/check-tree/channels.yaml" --channel airgap --check-registry --plain-http \
-  --release "$work/check-tree/release.yaml" --target "$work/check-tree/release.yaml" >/dev/null 2>&1 || true
+bin/helm-stella align --config "$work/check-tree/channels.yaml" --channel airgap --check-registry --plain-http >/dev/null 2>"$work/check.err" ||
+  { log "align --check-registry failed: $(cat "$work/check.err")"; exit 1; }
 t5=$(now)
 sleep 0.5 # the access log is written after the response
 heads=$(( $(grep -c '"HEAD ' "$work/registry.log" || true) - before ))
