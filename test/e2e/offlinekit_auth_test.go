@@ -18,7 +18,7 @@ import (
 // copy fails (exit 1); with them it copies, pushes under a prefix and
 // --check-registry passes. --platform keeps one child of an index.
 func TestOfflineKitTLSAuth(t *testing.T) {
-	h := harness.New(t)
+	h := harness.NewLocal(t)
 	reg := harness.StartRegistry(t, harness.RegistryOptions{TLSAuth: true})
 	idx, children := pushIndex(t, reg, "stellaops/web-ui", "1.0")
 	pins := map[string]string{"authority": pushImage(t, reg, "stellaops/authority", "1.0", 8<<10, 2), "web-ui": idx}

@@ -16,7 +16,7 @@ import (
 // TestOfflineKitMirrorDebug: runbook §2.4 through the binary, with a real
 // debug file (gcc + objcopy --only-keep-debug) and a non-ELF one.
 func TestOfflineKitMirrorDebug(t *testing.T) {
-	h := harness.New(t)
+	h := harness.NewLocal(t)
 	work, rel, kitDir := t.TempDir(), t.TempDir(), filepath.Join(t.TempDir(), "kit")
 	src := filepath.Join(work, "m.c")
 	os.WriteFile(src, []byte("int main(void){return 0;}\n"), 0o644)
@@ -71,7 +71,7 @@ func TestOfflineKitMirrorDebug(t *testing.T) {
 
 // TestOfflineKitBadInput: exit 4, one Error line, nothing written.
 func TestOfflineKitBadInput(t *testing.T) {
-	h := harness.New(t)
+	h := harness.NewLocal(t)
 	bin := h.Plugin("helm-stella")
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file")

@@ -198,3 +198,14 @@ func mustWrite(t testing.TB, path, s string) {
 		t.Fatal(err)
 	}
 }
+
+// NewLocal is a T for tests that touch only files and loopback registries
+// (offline-kit): no namespace, no clients; Run, Plugin and Example work.
+func NewLocal(t *testing.T) *T {
+	t.Helper()
+	e := Get()
+	if e == nil {
+		t.Fatal("harness not set up: TestMain must call harness.Main")
+	}
+	return &T{T: t, Env: e, Kubeconfig: e.Kubeconfig}
+}
