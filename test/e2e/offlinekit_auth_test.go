@@ -58,7 +58,7 @@ func TestOfflineKitTLSAuth(t *testing.T) {
 		"--registry-config", reg.DockerCfg}, strings.Fields(r.Stdout)...)
 	// the pin names the index digest; the mirror holds only the arm64 child
 	r = h.RunEnv(noCreds, bin, args...)
-	if r.Code != 2 || !strings.Contains(r.Stdout, "web-ui") || strings.Count(r.Stdout, "missing-in-registry") != 1 {
+	if r.Code != 2 || !strings.Contains(r.Stdout, "web-ui") || strings.Count(r.Stdout, "missing-in-registry: digest not in registry") != 1 {
 		t.Fatalf("index digest absent from the mirror: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 	// the source registry holds every pin: with credentials it passes, without it is exit 1

@@ -142,7 +142,7 @@ func checkRegistry(h *harness.T, bin, cfg string, src, mirror *harness.Registry,
 	deleteManifest(h, mirror, "site/"+repo, digest)
 	r = h.Run(bin, args...)
 	if r.Code != 2 || !strings.Contains(r.Stdout, "missing-in-registry") || !strings.Contains(r.Stdout, "concelier") ||
-		strings.Count(r.Stdout, "missing-in-registry") != 1 {
+		strings.Count(r.Stdout, "missing-in-registry: digest not in registry") != 1 {
 		h.Fatalf("digest deleted from the mirror: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 	// without the map, the source registry (which has everything) is checked
