@@ -117,13 +117,14 @@ expect 0 $ks journal stellaops -n "$ns" --format markdown
 airgap_demo() (
   set -u
   reg=$bindir/registry-$REGISTRY_VERSION/registry crane=$bindir/crane-$CRANE_VERSION/crane
-  work=$(mktemp -d) pids=()
-  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
+  work=$(mktemp -d)
+  trap 'kill $(cat "$work/pids" 2>/dev/null) 2>/dev/null; rm -rf "$work"' EXIT
   serve() { # name → prints host:port
     local port; port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     printf 'version: 0.1\nlog: {level: error, accesslog: {disabled: true}}\nstorage: {filesystem: {rootdirectory: %s}, delete: {enabled: true}}\nhttp: {addr: 127.0.0.1:%s}\n' \
       "$work/$1" "$port" >"$work/$1.yml"
-    OTEL_TRACES_EXPORTER=none OTEL_SDK_DISABLED=true "$reg" serve "$work/$1.yml" >"$work/$1.log" 2>&1 & pids+=($!)
+    OTEL_TRACES_EXPORTER=none OTEL_SDK_DISABLED=true "$reg" serve "$work/$1.yml" >"$work/$1.log" 2>&1 &
+    echo $! >>"$work/pids" # serve runs in $(…): the pid goes through a file
     for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
     echo "127.0.0.1:$port"
   }
