@@ -66,6 +66,8 @@ Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
 	f.StringVar(&p.ReleaseManifest, "release", "", "release manifest (with --files-only: the channel's new manifest)")
 	f.BoolVar(&p.GitCommit, "git-commit", false, "with --files-only: commit exactly the changed files")
 	f.BoolVar(&p.GitTag, "git-tag", false, "with --files-only: tag stable/airgap promotions")
+	f.BoolVar(&p.CheckRegistry, "check-registry", false, "preflight: HEAD every pin's digest in its registry (also the channel's checkRegistry)")
+	bindRegistryFlags(f, &p.Registry)
 	f.StringVarP(&fl.output, "output", "o", "table", "output format: table|json|yaml")
 	return cmd
 }
@@ -82,7 +84,7 @@ func runPromote(c *cobra.Command, r *root, p *promote.Promote, fl *promoteFlags,
 		p.Release, p.Chart = args[0], args[1]
 	}
 	p.Plan = p.Plan || fl.dryRun
-	p.Progress, p.Abort = r.err, r.abort
+	p.Progress, p.Abort, p.Registry.Config = r.err, r.abort, r.settings.RegistryConfig
 	cfg, err := r.clients()
 	if err != nil && !p.FilesOnly {
 		return err

@@ -49,6 +49,7 @@ func (p *Promote) preflight(ctx context.Context, res *Result) (*state, error) {
 	if st.suitePath, st.suite, err = p.loadSuite(st.channel); err != nil {
 		return nil, err
 	}
+	p.CheckRegistry = p.CheckRegistry || st.channel.CheckRegistry
 	p.progressf("preflight: align %s with %s (%s)", strings.Join(p.ValuesFiles, ", "), st.channel.Name, st.manifest.Version)
 	if err := p.align(ctx, res); err != nil {
 		return nil, err
@@ -92,6 +93,7 @@ func (p *Promote) align(ctx context.Context, res *Result) error {
 	a.SetConfig(p.Config)
 	a.Channel, a.Values, a.Chart, a.Lint = res.Manifest.Channel, p.ValuesFiles, p.Chart, true
 	a.Release = p.ReleaseManifest
+	a.CheckRegistry, a.Registry = p.CheckRegistry, p.Registry
 	r, err := a.Run(ctx)
 	if err != nil {
 		return fmt.Errorf("preflight: %w", err)

@@ -14,6 +14,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/kube"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
+	"github.com/stella-ops/stella-plugins/pkg/registry"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
 	"github.com/stella-ops/stella-plugins/pkg/verify"
 )
@@ -39,6 +40,9 @@ type Promote struct {
 	SmokeSuite   string // overrides the channel's smoke suite file
 	SmokeTimeout time.Duration
 	GitDir       string // deploy checkout ("" = working directory)
+	// CheckRegistry (or the channel's checkRegistry) makes the preflight HEAD every pin in its registry.
+	CheckRegistry bool
+	Registry      registry.Options
 
 	// Channel workflow (runbook §5).
 	FilesOnly       bool

@@ -74,5 +74,7 @@ fi
 if [ "${1:-all}" = all ] || [ "${1:-}" = registry ]; then
   # the reference OCI registry (distribution), served on 127.0.0.1 by the tests
   build_goinstall registry "$REGISTRY_VERSION" github.com/distribution/distribution/v3/cmd/registry registry
+  # crane (go-containerregistry, the library offline-kit uses): the benchmark peer of offline-kit images
+  build_goinstall crane "$CRANE_VERSION" github.com/google/go-containerregistry/cmd/crane crane
 fi
 echo "$bin"
