@@ -64,14 +64,19 @@ func tamperedInstallRefused(h *harness.T, t *testing.T, dist, version string) {
 	}
 }
 
-// bareRepo is a bare git repository of the release clone, named like the
-// plugin (Helm names a VCS-installed plugin's dir after its source).
-func bareRepo(t *testing.T, clone string) string {
-	dir := filepath.Join(t.TempDir(), "stella")
-	if out, err := exec.Command("git", "clone", "-q", "--bare", clone, dir).CombinedOutput(); err != nil {
-		t.Fatalf("git clone --bare: %v %s", err, out)
+// gitURL serves a bare git repository of the release clone over git's
+// dumb HTTP protocol on 127.0.0.1 and returns its URL. Not file://: Helm's
+// VCS detection (Masterminds/vcs) needs a host and a ".git" path to know
+// the source is git without asking a server.
+func gitURL(t *testing.T, clone string) string {
+	root := t.TempDir()
+	dir := filepath.Join(root, "stella.git")
+	for _, args := range [][]string{{"clone", "-q", "--bare", clone, dir}, {"-C", dir, "update-server-info"}} {
+		if out, err := exec.Command("git", args...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v %s", args, err, out)
+		}
 	}
-	return dir
+	return serveDir(t, root) + "/stella.git"
 }
 
 // TestPluginCompleteExecutable: the binary copied to plugin.complete (what

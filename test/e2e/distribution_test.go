@@ -109,7 +109,7 @@ func TestDistribution(t *testing.T) {
 	})
 	t.Run("helm4/git-url", func(t *testing.T) {
 		env := []string{"HELM_STELLA_BIN_TGZ=" + tgz, "HELM_STELLA_DOWNLOAD_URL=" + nowhere}
-		helmPlugin(h, t, h.Helm4(), version, "file://"+bareRepo(t, clone), env, false, "--verify=false")
+		helmPlugin(h, t, h.Helm4(), version, gitURL(t, clone), env, false, "--verify=false")
 	})
 	t.Run("helm3/no-source-works", func(t *testing.T) {
 		env := append(helmEnv(t), "HELM_STELLA_DOWNLOAD_URL="+nowhere, "PATH=/usr/bin:/bin")

@@ -136,14 +136,14 @@ func TestTwoClusters(t *testing.T) {
 		if r.Code == 0 {
 			t.Fatalf("bare kubeconfig without credentials connected:\n%s", r.Stdout)
 		}
-		// An operator that only cluster B's namespace admits: the gate's
-		// reads on A must be made as that user too, and are forbidden.
+		// An operator that only cluster B admits: the gate's reads on A
+		// must be made as that user too, and are forbidden.
 		const op = "stella-operator"
 		bind(t, c.b, op)
 		creds := append(bare, "HELM_KUBETOKEN=stella-alice-token")
 		flags := []string{"--require-stage", gate, "--kube-insecure-skip-tls-verify", "--kube-as-user", op}
 		r = c.h.RunEnv(creds, c.h.Plugin("helm-stella"), c.args("prod", c.prodVals, flags...)...)
-		if r.Code == 0 || !strings.Contains(r.Stderr, `"`+op+`"`) || !strings.Contains(r.Stderr, stage) {
+		if out := r.Stdout + r.Stderr; r.Code == 0 || !strings.Contains(out, `"`+op+`"`) || !strings.Contains(out, stage) {
 			t.Fatalf("impersonated gate read on A: exit %d, want forbidden for %s in %s\n%s%s", r.Code, op, stage, r.Stdout, r.Stderr)
 		}
 		if rev := c.prodRevision(); rev != 0 {
@@ -170,15 +170,16 @@ func TestTwoClusters(t *testing.T) {
 	})
 }
 
-// bind makes user an admin of h's namespace only (a RoleBinding to the
-// cluster-admin ClusterRole).
+// bind makes user a cluster admin of h's cluster until the test ends.
 func bind(t *testing.T, h *harness.T, user string) {
-	rb := &rbacv1.RoleBinding{
-		ObjectMeta: metav1.ObjectMeta{Name: "stella-operator", Namespace: h.Namespace},
+	name := "stella-operator-" + h.Namespace
+	crb := &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
 		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "cluster-admin"},
 		Subjects:   []rbacv1.Subject{{APIGroup: "rbac.authorization.k8s.io", Kind: "User", Name: user}},
 	}
-	if _, err := h.Client.RbacV1().RoleBindings(h.Namespace).Create(context.Background(), rb, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+	if _, err := h.Client.RbacV1().ClusterRoleBindings().Create(context.Background(), crb, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = h.Client.RbacV1().ClusterRoleBindings().Delete(context.Background(), name, metav1.DeleteOptions{}) })
 }
