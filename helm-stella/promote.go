@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"helm.sh/helm/v3/pkg/cli"
 
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
@@ -104,18 +104,35 @@ func runPromote(c *cobra.Command, r *root, p *promote.Promote, fl *promoteFlags,
 }
 
 // stage builds the configuration of --require-stage CONTEXT/NAMESPACE/RELEASE:
-// the same kubeconfig, the other context.
+// the same kubeconfig, the other context and namespace, and the caller's
+// own credentials and TLS settings (--kube-token, --kube-as-user,
+// --kube-as-group, --kube-ca-file, --kube-tls-server-name,
+// --kube-insecure-skip-tls-verify, their HELM_* variables, QPS and burst),
+// through Helm's own settings so the stage client is built as Helm builds
+// the main one. --kube-apiserver is not carried over: it names the target
+// cluster's server, the stage's comes from its context.
 func (r *root) stage(spec string) (*kube.Config, string, error) {
 	parts := strings.Split(spec, "/")
 	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
 		return nil, "", exit.InvalidInput("flag --require-stage: want CONTEXT/NAMESPACE/RELEASE, got %q", spec)
 	}
-	flags := genericclioptions.NewConfigFlags(true)
-	kc := r.settings.KubeConfig
-	flags.KubeConfig, flags.Context, flags.Namespace = &kc, &parts[0], &parts[1]
-	cfg, err := kube.Init(flags, kube.Options{Context: parts[0], Namespace: parts[1], HelmDriver: helmDriver()})
+	s := stageSettings(r.settings, parts[0], parts[1])
+	cfg, err := kube.Init(s.RESTClientGetter(), kube.Options{Context: parts[0], Namespace: parts[1], HelmDriver: helmDriver()})
 	if err != nil {
 		return nil, "", exit.InvalidInput("flag --require-stage: %v", err)
 	}
 	return cfg, parts[2], nil
+}
+
+// stageSettings copies the caller's connection settings onto a fresh
+// EnvSettings pointed at context and namespace.
+func stageSettings(caller *cli.EnvSettings, context, namespace string) *cli.EnvSettings {
+	s := cli.New()
+	s.KubeConfig, s.KubeContext, s.KubeAPIServer = caller.KubeConfig, context, ""
+	s.KubeToken, s.KubeAsUser, s.KubeAsGroups = caller.KubeToken, caller.KubeAsUser, caller.KubeAsGroups
+	s.KubeCaFile, s.KubeTLSServerName = caller.KubeCaFile, caller.KubeTLSServerName
+	s.KubeInsecureSkipTLSVerify = caller.KubeInsecureSkipTLSVerify
+	s.BurstLimit, s.QPS = caller.BurstLimit, caller.QPS
+	s.SetNamespace(namespace)
+	return s
 }
