@@ -66,21 +66,6 @@ func sortSummaries(s []Summary) {
 	})
 }
 
-// Retention names the bookmarks to delete so that the newest keep remain
-// (pure); keep <= 0 keeps all.
-func Retention(s []Summary, keep int) []string {
-	if keep <= 0 || len(s) <= keep {
-		return nil
-	}
-	sorted := append([]Summary(nil), s...)
-	sortSummaries(sorted)
-	var drop []string
-	for _, b := range sorted[:len(sorted)-keep] {
-		drop = append(drop, b.Name)
-	}
-	return drop
-}
-
 // Show reads one bookmark.
 type Show struct {
 	cfg *kube.Config

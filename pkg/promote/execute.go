@@ -43,12 +43,9 @@ func (p *Promote) execute(ctx context.Context, st *state, res *Result) (err erro
 		p.progressf("%s", note)
 	}
 	if !st.first {
-		b, err := bookmark.NewCreate(p.cfg).Run(ctx, p.Release)
-		if err != nil {
-			return fmt.Errorf("promote: bookmark revision %d: %w", st.current.Version, err)
+		if err := p.bookmark(ctx, st, res); err != nil {
+			return err
 		}
-		res.Bookmark = b.Bookmark.Name
-		p.progressf("bookmark: %s (revision %d)", res.Bookmark, st.current.Version)
 	}
 	git := gitstate.Read(ctx, p.GitDir)
 	e := journal.Entry{ID: journal.NewID(p.Release, start), Operation: journal.Promote, Release: p.Release,
@@ -61,6 +58,9 @@ func (p *Promote) execute(ctx context.Context, st *state, res *Result) (err erro
 	res.Journal = e.ID
 	runErr := p.apply(ctx, st, res, held)
 	e.To, e.Evidence, e.Smoke, e.Notes = res.To, res.Evidence, smokeJSON(res.Smoke), res.Message
+	if p.NoSmoke && res.Smoke == nil && res.Outcome == journal.Succeeded {
+		e.Smoke = journal.SmokeSkipped("--no-smoke")
+	}
 	if res.Rollback != "" {
 		e.RollbackDuration = journal.Duration(p.rollbackTook)
 	}
@@ -70,6 +70,28 @@ func (p *Promote) execute(ctx context.Context, st *state, res *Result) (err erro
 		runErr = fmt.Errorf("promote: journal: %w", jerr)
 	}
 	return runErr
+}
+
+// bookmark records the current revision, then applies the retention of
+// promote's own bookmarks (by count and age; never an operator's), listing
+// what it deleted.
+func (p *Promote) bookmark(ctx context.Context, st *state, res *Result) error {
+	op := bookmark.NewCreate(p.cfg)
+	op.Origin, op.Keep = bookmark.OriginPromote, p.KeepBookmarks
+	op.Prune = bookmark.PruneOptions{Origin: bookmark.OriginPromote, LastCopy: true, MaxAge: p.BookmarkMaxAge}
+	b, err := op.Run(ctx, p.Release)
+	if b != nil && b.Bookmark != nil {
+		res.Bookmark = b.Bookmark.Name
+		p.progressf("bookmark: %s (revision %d)", res.Bookmark, st.current.Version)
+		for _, pr := range b.Pruned {
+			res.PrunedBookmarks = append(res.PrunedBookmarks, pr.Name)
+			p.progressf("bookmark retention: deleted %s (revision %d, %s)", pr.Name, pr.Revision, pr.Why)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("promote: bookmark revision %d: %w", st.current.Version, err)
+	}
+	return nil
 }
 
 // apply upgrades and verifies; on failure it rolls back and sets the

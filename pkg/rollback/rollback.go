@@ -34,6 +34,8 @@ type Options struct {
 	LockTimeout time.Duration
 	// SmokeSuite is a suite file; else the channel's (Channel in Config).
 	SmokeSuite, Channel, Config string
+	// NoSmoke skips the suite (journaled as skipped).
+	NoSmoke bool
 	// Progress receives verification snapshots; OnStep one line per step.
 	Progress func(watch.Snapshot)
 	OnStep   func(string)
@@ -69,6 +71,8 @@ type Result struct {
 	NewRevision int             `json:"newRevision,omitempty"`
 	Verify      *verify.Result  `json:"verify,omitempty"`
 	Smoke       *smoke.Summary  `json:"smoke,omitempty"`
+	// SmokeSkipped is set when --no-smoke skipped the suite.
+	SmokeSkipped bool `json:"smokeSkipped,omitempty"`
 	Outcome     journal.Outcome `json:"outcome"`
 	Message     string          `json:"message,omitempty"`
 	Duration    string          `json:"duration,omitempty"`

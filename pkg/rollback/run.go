@@ -55,7 +55,7 @@ func (r *Rollback) Run(ctx context.Context) (*Result, error) {
 }
 
 // perform holds the lock and journals around the side effects.
-func (r *Rollback) perform(ctx context.Context, res *Result, target *release.Release, expect map[string]string) error {
+func (r *Rollback) perform(ctx context.Context, res *Result, target *release.Release, expect expected) error {
 	who := identity.Resolve(ctx, r.cfg.Typed, r.cfg.User)
 	held, err := lock.Acquire(ctx, r.cfg.Typed, r.cfg.Namespace, r.Release,
 		lock.Options{User: who.User, Operation: "safe-rollback", Duration: r.LockTimeout})
