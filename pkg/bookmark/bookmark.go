@@ -33,8 +33,8 @@ const (
 // Bookmark is one rollback point.
 type Bookmark struct {
 	Summary
-	Description string         `json:"description,omitempty"` // Helm's, of the revision
-	FirstDeploy time.Time      `json:"firstDeployed,omitempty"`
+	Description string    `json:"description,omitempty"` // Helm's, of the revision
+	FirstDeploy time.Time `json:"firstDeployed,omitempty"`
 	// Pins are the digests the bookmarked revision's stored manifest pins,
 	// by Kind/name/container: what a rollback to it must run.
 	Pins map[string]string `json:"pins,omitempty"`
@@ -43,8 +43,8 @@ type Bookmark struct {
 	// records no pods, since the pods running are another revision's.
 	PodsLive bool           `json:"podsLive"`
 	Pods     []Pod          `json:"pods"`
-	Git         gitstate.State `json:"git"`
-	Who         identity.Who   `json:"who"`
+	Git      gitstate.State `json:"git"`
+	Who      identity.Who   `json:"who"`
 	// ReleaseSHA256 and ReleaseBytes identify the stored release payload.
 	ReleaseSHA256 string `json:"releaseSHA256"`
 	ReleaseBytes  int    `json:"releaseBytes"`

@@ -89,7 +89,7 @@ func Retention(all []Summary, keep int, inHelm map[int]bool, o PruneOptions, now
 		return drop, ""
 	}
 	pool = pool[:len(pool)-keep] // the newest keep are never candidates
-	for _, s := range pool { // duplicates first, oldest first
+	for _, s := range pool {     // duplicates first, oldest first
 		if excess() > 0 && copies[s.Revision] > 1 {
 			try(s, fmt.Sprintf("duplicate: another bookmark holds revision %d", s.Revision))
 		}

@@ -88,7 +88,7 @@ type Result struct {
 	// PrunedBookmarks are promote's older automatic bookmarks its
 	// retention deleted.
 	PrunedBookmarks []string `json:"prunedBookmarks,omitempty"`
-	Journal   string           `json:"journal,omitempty"` // journal entry ID
+	Journal         string   `json:"journal,omitempty"` // journal entry ID
 	// ClosedEntries are journal entries left in progress by processes that
 	// ended without an outcome, closed as unknown under our lock.
 	ClosedEntries []string           `json:"closedJournalEntries,omitempty"`

@@ -68,15 +68,15 @@ type Result struct {
 	// Recovered is the pending revision marked failed, if any.
 	Recovered int `json:"recovered,omitempty"`
 	// NewRevision is the revision the rollback (or restore) created.
-	NewRevision int             `json:"newRevision,omitempty"`
-	Verify      *verify.Result  `json:"verify,omitempty"`
-	Smoke       *smoke.Summary  `json:"smoke,omitempty"`
+	NewRevision int            `json:"newRevision,omitempty"`
+	Verify      *verify.Result `json:"verify,omitempty"`
+	Smoke       *smoke.Summary `json:"smoke,omitempty"`
 	// SmokeSkipped is set when --no-smoke skipped the suite.
-	SmokeSkipped bool `json:"smokeSkipped,omitempty"`
-	Outcome     journal.Outcome `json:"outcome"`
-	Message     string          `json:"message,omitempty"`
-	Duration    string          `json:"duration,omitempty"`
-	JournalID   string          `json:"journal,omitempty"`
+	SmokeSkipped bool            `json:"smokeSkipped,omitempty"`
+	Outcome      journal.Outcome `json:"outcome"`
+	Message      string          `json:"message,omitempty"`
+	Duration     string          `json:"duration,omitempty"`
+	JournalID    string          `json:"journal,omitempty"`
 	// ClosedEntries are journal entries left in progress by processes that
 	// ended without an outcome, closed as unknown under our lock.
 	ClosedEntries []string `json:"closedJournalEntries,omitempty"`
