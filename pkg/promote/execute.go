@@ -9,6 +9,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/gitstate"
+	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/identity"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
@@ -36,7 +37,8 @@ func (p *Promote) execute(ctx context.Context, st *state, res *Result) (err erro
 		}
 	}()
 	j := journal.New(p.cfg.Typed, p.cfg.Namespace)
-	if res.ClosedEntries, err = j.CloseOrphans(ctx, p.Release, "promote by "+who.User); err != nil {
+	hints := journal.OrphanHints{LastSeen: held.Previous.Renewed, RevisionSince: helmx.RevisionSince(st.revisions)}
+	if res.ClosedEntries, err = j.CloseOrphans(ctx, p.Release, "promote by "+who.User, hints); err != nil {
 		return fmt.Errorf("promote: journal: %w", err)
 	}
 	if note := journal.OrphansNote(res.ClosedEntries); note != "" {
@@ -101,6 +103,7 @@ func (p *Promote) apply(ctx context.Context, st *state, res *Result, held *lock.
 	rel, err := p.upgrade(ctx, st)
 	if rel != nil {
 		res.To.Revision = rel.Version
+		res.To.Digests = pinnedRefs(rel.Manifest)
 		if rel.Chart != nil && rel.Chart.Metadata != nil {
 			res.To.ChartVersion = rel.Chart.Metadata.Version
 		}
@@ -137,7 +140,7 @@ func (p *Promote) fail(ctx context.Context, st *state, res *Result, outcome jour
 	p.rollbackTook = took
 	if errors.Is(err, errAborted) {
 		res.Outcome = journal.Interrupted
-		res.Message += fmt.Sprintf("; rollback to revision %d aborted by a second interrupt: if the release is pending-rollback, run helm stella safe-rollback %s --recover", st.current.Version, p.Release)
+		res.Message += fmt.Sprintf("; rollback to revision %d aborted by a second interrupt: if the release is pending-rollback, run helm stella safe-rollback %s --recover --namespace %s", st.current.Version, p.Release, p.cfg.Namespace)
 		return exit.WithCode(exit.Operational, fmt.Errorf("%w; %v", why, err))
 	}
 	if err != nil {

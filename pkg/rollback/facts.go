@@ -43,12 +43,14 @@ func (r *Rollback) facts(ctx context.Context, store *helmx.Store) (Facts, error)
 	if f.Revisions, err = store.Revisions(ctx, r.Release); err != nil {
 		return f, fmt.Errorf("read history of %q: %w", r.Release, err)
 	}
+	r.revisions = f.Revisions
 	if f.Bookmarks, err = bookmark.NewList(r.cfg).Run(ctx, r.Release); err != nil {
 		return f, err
 	}
 	if f.Lock, err = lock.Get(ctx, r.cfg.Typed, r.cfg.Namespace, r.Release); err != nil {
 		return f, err
 	}
+	f.LockHolderGone = f.Lock != nil && lock.HolderGone(*f.Lock)
 	if p, ok := helmx.PendingRevision(f.Revisions); ok {
 		rel, err := r.release(ctx, store, p.Version)
 		if err != nil {

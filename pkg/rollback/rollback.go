@@ -3,6 +3,7 @@ package rollback
 import (
 	"time"
 
+	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
@@ -48,7 +49,8 @@ type Rollback struct {
 	now      func() time.Time
 	deadline time.Time // of the steps, set by perform
 
-	suite                   *smoke.Suite // loaded by Run before any change
+	revisions               []helmx.Revision // read by facts
+	suite                   *smoke.Suite     // loaded by Run before any change
 	suitePath, suiteVersion string
 }
 
