@@ -17,7 +17,11 @@ import (
 )
 
 // List lists bookmarks from Secret metadata only (no payload is read).
-type List struct{ cfg *kube.Config }
+type List struct {
+	cfg *kube.Config
+	// AllNamespaces lists every namespace's bookmarks (-A).
+	AllNamespaces bool
+}
 
 // NewList returns a List on cfg.
 func NewList(cfg *kube.Config) *List { return &List{cfg: cfg} }
@@ -28,7 +32,11 @@ func (l *List) Run(ctx context.Context, rel string) ([]Summary, error) {
 	if rel != "" {
 		sel[LabelRelease] = rel
 	}
-	objs, err := helmx.ListMetadata(ctx, l.cfg.Typed, l.cfg.Namespace, "secrets", sel.String())
+	ns := l.cfg.Namespace
+	if l.AllNamespaces {
+		ns = ""
+	}
+	objs, err := helmx.ListMetadata(ctx, l.cfg.Typed, ns, "secrets", sel.String())
 	if err != nil {
 		return nil, fmt.Errorf("list bookmarks: %w", err)
 	}

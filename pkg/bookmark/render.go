@@ -135,9 +135,19 @@ func RenderList(w io.Writer, f output.Format, s []Summary) error {
 		return err
 	}
 	t := output.NewTable(w)
-	output.Row(t, "NAME", "RELEASE", "REVISION", "STATUS AT BOOKMARK", "CHART", "CREATED", "BY", "NOTE")
+	multi := false
 	for _, b := range s {
-		output.Row(t, b.Name, b.ReleaseName, fmt.Sprint(b.Revision), b.Status, b.Chart+"-"+b.ChartVersion,
+		multi = multi || b.Namespace != s[0].Namespace
+	}
+	row := func(ns string, cols ...string) {
+		if multi {
+			cols = append([]string{ns}, cols...)
+		}
+		output.Row(t, cols...)
+	}
+	row("NAMESPACE", "NAME", "RELEASE", "REVISION", "STATUS AT BOOKMARK", "CHART", "CREATED", "BY", "NOTE")
+	for _, b := range s {
+		row(b.Namespace, b.Name, b.ReleaseName, fmt.Sprint(b.Revision), b.Status, b.Chart+"-"+b.ChartVersion,
 			stamp(b.CreatedAt), b.CreatedBy, b.Note)
 	}
 	return t.Flush()
