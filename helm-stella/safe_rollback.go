@@ -71,6 +71,7 @@ smoke failed · 3 timeout · 4 invalid input · 5 refused (nothing changed).`,
 	fl.StringVar(&o.Channel, "channel", "", "channel whose smoke suite runs after verification (with --config)")
 	fl.StringVar(&o.Config, "config", "", "channels file (with --channel)")
 	fl.StringVar(&o.SmokeSuite, "smoke", "", "smoke suite file (default: the channel's smoke:)")
+	fl.BoolVar(&o.NoSmoke, "no-smoke", false, "skip the smoke suite (journaled as skipped), e.g. when the smoke target itself is broken")
 	fl.StringVarP(&format, "output", "o", "table", "output format: table|json|yaml")
 	return cmd
 }

@@ -12,6 +12,7 @@ import (
 
 func newBookmarkListCmd(r *root) *cobra.Command {
 	var o string
+	var all bool
 	cmd := &cobra.Command{
 		Use:   "list [RELEASE]",
 		Short: "List the namespace's bookmarks, of RELEASE if given, oldest first",
@@ -25,7 +26,9 @@ func newBookmarkListCmd(r *root) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			list, err := bookmark.NewList(cfg).Run(c.Context(), firstArg(args))
+			l := bookmark.NewList(cfg)
+			l.AllNamespaces = all
+			list, err := l.Run(c.Context(), firstArg(args))
 			if err != nil {
 				return err
 			}
@@ -33,6 +36,7 @@ func newBookmarkListCmd(r *root) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&o, "output", "o", "table", "output format: table|json|yaml")
+	cmd.Flags().BoolVarP(&all, "all-namespaces", "A", false, "list the bookmarks of every namespace (NAMESPACE column when several)")
 	return cmd
 }
 

@@ -14,28 +14,30 @@ const edgeAuthority = "sha256:afca4c4df2dadca510e8695fdcf40e5ea409783e275c66bc4f
 
 func TestPins(t *testing.T) {
 	cases := []struct {
-		name   string
-		o      Options
-		source string
-		code   exit.Code
+		name           string
+		o              Options
+		source, phrase string
+		code           exit.Code
 	}{
 		{"release manifest", Options{ReleaseManifest: "../../examples/stellaops/deploy/releases/2025.10.0-edge.yaml"},
-			"../../examples/stellaops/deploy/releases/2025.10.0-edge.yaml", exit.OK},
+			"../../examples/stellaops/deploy/releases/2025.10.0-edge.yaml", "release manifest 2025.10.0-edge", exit.OK},
 		{"channel", Options{Channel: "edge", ChannelsFile: "../../examples/stellaops/deploy/channels.yaml"},
-			"channel edge (../../examples/stellaops/deploy/releases/2025.10.0-edge.yaml)", exit.OK},
-		{"explicit map", Options{ExpectedDigests: map[string]string{"authority": edgeAuthority}}, "flags", exit.OK},
-		{"bad digest", Options{ExpectedDigests: map[string]string{"authority": "sha256:nothex"}}, "", exit.Invalid},
-		{"unknown channel", Options{Channel: "nightly", ChannelsFile: "../../examples/stellaops/deploy/channels.yaml"}, "", exit.Invalid},
-		{"missing manifest", Options{ReleaseManifest: "nope.yaml"}, "", exit.Invalid},
+			"channel edge (../../examples/stellaops/deploy/releases/2025.10.0-edge.yaml)", "release manifest 2025.10.0-edge", exit.OK},
+		{"explicit map", Options{ExpectedDigests: map[string]string{"authority": edgeAuthority}}, "flags", "--expected digests", exit.OK},
+		{"explicit map, named source", Options{ExpectedDigests: map[string]string{"authority": edgeAuthority}, DigestSource: "bookmark b1 (revision 1's manifest)"},
+			"bookmark b1 (revision 1's manifest)", "bookmark b1 (revision 1's manifest)", exit.OK},
+		{"bad digest", Options{ExpectedDigests: map[string]string{"authority": "sha256:nothex"}}, "", "", exit.Invalid},
+		{"unknown channel", Options{Channel: "nightly", ChannelsFile: "../../examples/stellaops/deploy/channels.yaml"}, "", "", exit.Invalid},
+		{"missing manifest", Options{ReleaseManifest: "nope.yaml"}, "", "", exit.Invalid},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p, source, err := c.o.pins()
+			p, source, phrase, err := c.o.pins()
 			if exit.CodeOf(err) != c.code {
 				t.Fatalf("err = %v, want exit %d", err, c.code)
 			}
-			if c.code == exit.OK && (source != c.source || p["authority"] != edgeAuthority) {
-				t.Fatalf("pins %v from %q", p, source)
+			if c.code == exit.OK && (source != c.source || phrase != c.phrase || p["authority"] != edgeAuthority) {
+				t.Fatalf("pins %v from %q (%q)", p, source, phrase)
 			}
 		})
 	}

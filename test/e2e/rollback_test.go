@@ -189,12 +189,15 @@ func TestSafeRollbackOntoBrokenRevision(t *testing.T) {
 
 func TestSafeRollbackRestoresPrunedFromBookmark(t *testing.T) {
 	h := harness.New(t)
-	rbHelm(h, true, "--history-max", "2")
+	// --history-max 1: the previous good revision (2) is pruned too, so the
+	// default target (the newest deployed or superseded revision before the
+	// current one) is found only in a bookmark
+	rbHelm(h, true, "--history-max", "1")
+	rbHelm(h, true, "--history-max", "1", "--set-json", rbNote)
 	h.Must(h.Run(h.Plugin("kubectl-stella"), "bookmark", rbRel, "--name", "rb-good", "-n", h.Namespace))
-	rbHelm(h, true, "--history-max", "2", "--set-json", rbNote)
-	rbHelm(h, false, "--history-max", "2", "--set-json", rbCrash)
-	if _, ok := rbHistory(h)[1]; ok {
-		h.Fatal("revision 1 not pruned")
+	rbHelm(h, false, "--history-max", "1", "--set-json", rbCrash)
+	if _, ok := rbHistory(h)[2]; ok {
+		h.Fatal("revision 2 not pruned")
 	}
 	r := rbRun(h, "--timeout", "2m", "-o", "json")
 	res := rbJSON(h, r)
@@ -205,14 +208,14 @@ func TestSafeRollbackRestoresPrunedFromBookmark(t *testing.T) {
 		h.Errorf("revision 4 = %+v", d)
 	}
 	vals := h.Must(h.Run(h.Helm3(), "get", "values", rbRel, "-n", h.Namespace, "-o", "json")).Stdout
-	if strings.Contains(vals, "crashloop") || !strings.Contains(vals, rbSecret) {
+	if strings.Contains(vals, "crashloop") || !strings.Contains(vals, "v2") || !strings.Contains(vals, rbSecret) {
 		h.Errorf("restored values are not the bookmark's")
 	}
 	es := rbEntries(h)
 	if len(es) != 1 {
 		h.Fatalf("journal entries = %d", len(es))
 	}
-	rbCheckEntry(h, es[0], journal.Succeeded, 3, 1, "")
+	rbCheckEntry(h, es[0], journal.Succeeded, 3, 2, "")
 	if !strings.Contains(es[0].Notes, "restored from bookmark rb-good → revision 4") {
 		h.Errorf("notes = %q", es[0].Notes)
 	}
