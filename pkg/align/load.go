@@ -82,9 +82,20 @@ func (t *target) parse(ctx context.Context, data []byte, envFiles []string) ([]s
 		if err != nil {
 			return nil, err
 		}
-		for _, s := range f.Services {
-			t.occ = append(t.occ, &occurrence{ref: s.Ref, file: t.path, line: s.Line,
-				pin: func(d, tag string) ([]yamlpos.Edit, error) { return f.Pin(s, d, tag) }})
+		for i, s := range f.Services {
+			t.occ = append(t.occ, &occurrence{ref: s.Ref, file: s.File, line: s.Line, key: "services." + s.Name + ".image", idx: i})
+		}
+		t.pinAll = func(reqs []pinReq) ([]fileEdits, error) {
+			cr := make([]compose.Request, len(reqs))
+			for i, r := range reqs {
+				cr[i] = compose.Request{Service: f.Services[r.idx], Digest: r.digest, Tag: r.tag, Owner: r.owner}
+			}
+			fes, err := f.PinAll(cr)
+			out := make([]fileEdits, len(fes))
+			for i, fe := range fes {
+				out[i] = fileEdits{path: fe.Path, data: fe.Data, edits: fe.Edits}
+			}
+			return out, err
 		}
 		return f.Warnings, nil
 	}
@@ -92,9 +103,16 @@ func (t *target) parse(ctx context.Context, data []byte, envFiles []string) ([]s
 	if err != nil {
 		return nil, err
 	}
-	for _, img := range f.Images {
-		t.occ = append(t.occ, &occurrence{ref: img.Ref, file: t.path, line: img.Line,
-			pin: func(d, tag string) ([]yamlpos.Edit, error) { return f.Pin(img, d, tag) }})
+	for i, img := range f.Images {
+		t.occ = append(t.occ, &occurrence{ref: img.Ref, file: t.path, line: img.Line, key: img.Key, idx: i})
+	}
+	t.pinAll = func(reqs []pinReq) ([]fileEdits, error) {
+		vr := make([]values.Request, len(reqs))
+		for i, r := range reqs {
+			vr[i] = values.Request{Image: f.Images[r.idx], Digest: r.digest, Tag: r.tag, Owner: r.owner}
+		}
+		e, err := f.PinAll(vr)
+		return []fileEdits{{path: t.path, data: data, edits: e}}, err
 	}
 	return f.Warnings, nil
 }
