@@ -2,7 +2,6 @@ package align
 
 import (
 	"context"
-	"os"
 
 	"github.com/stella-ops/stella-plugins/pkg/compose"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
@@ -41,18 +40,11 @@ func (r *run) load(ctx context.Context) error {
 	return nil
 }
 
-// maxTargetSize bounds a target file: real ones are kilobytes, and parsing
-// tens of megabytes of YAML takes most of a minute and a gigabyte.
-const maxTargetSize = 16 << 20
-
 // loadTarget reads path as kind ("" = detect: compose when it looks like one).
 func (r *run) loadTarget(ctx context.Context, path, kind string) (*target, error) {
-	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Size() > maxTargetSize {
-		return nil, exit.InvalidInput("%s: %d MiB, larger than the %d MiB a values or compose file may have", path, st.Size()>>20, maxTargetSize>>20)
-	}
-	data, err := os.ReadFile(path)
+	data, err := yamlpos.ReadFile("target", path)
 	if err != nil {
-		return nil, exit.InvalidInput("target: %w", err)
+		return nil, err
 	}
 	if kind == "" {
 		root, err := yamlpos.Decode(path, data)

@@ -53,9 +53,9 @@ func ReadEnv(files []string) (map[string]string, error) {
 // Load reads a compose file with env files (or the .env beside it, as
 // docker compose does, when none is given).
 func Load(ctx context.Context, path string, envFiles []string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := yamlpos.ReadFile("compose", path)
 	if err != nil {
-		return nil, exit.InvalidInput("compose: %w", err)
+		return nil, err
 	}
 	if len(envFiles) == 0 {
 		if dot := filepath.Join(filepath.Dir(path), ".env"); fileExists(dot) {
@@ -106,7 +106,7 @@ func Parse(ctx context.Context, path string, data []byte, env map[string]string)
 // Lint loads the file as docker compose config does (schema validation and
 // consistency checks included) and returns compose's own messages.
 func Lint(ctx context.Context, path string, envFiles []string) []string {
-	data, err := os.ReadFile(path)
+	data, err := yamlpos.ReadFile("compose", path)
 	if err != nil {
 		return []string{err.Error()}
 	}

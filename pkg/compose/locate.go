@@ -1,7 +1,6 @@
 package compose
 
 import (
-	"os"
 	"path/filepath"
 
 	"go.yaml.in/yaml/v3"
@@ -114,7 +113,7 @@ func (f *File) source(path string) *source {
 		return s
 	}
 	f.sources[path] = nil
-	data, err := readLimited(path)
+	data, err := yamlpos.ReadFile("compose", path)
 	if err != nil {
 		return nil
 	}
@@ -124,12 +123,4 @@ func (f *File) source(path string) *source {
 	}
 	f.sources[path] = s
 	return s
-}
-
-func readLimited(path string) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil || !st.Mode().IsRegular() || st.Size() > 16<<20 {
-		return nil, os.ErrInvalid
-	}
-	return os.ReadFile(path)
 }

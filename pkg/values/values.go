@@ -2,7 +2,6 @@ package values
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -53,9 +52,9 @@ type File struct {
 
 // Load reads and parses a values file.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := yamlpos.ReadFile("values", path)
 	if err != nil {
-		return nil, exit.InvalidInput("values: %w", err)
+		return nil, err
 	}
 	return Parse(path, data)
 }
