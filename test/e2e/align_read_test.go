@@ -35,7 +35,7 @@ var alignCases = []alignCase{
 	{"lists: drift found", []string{"--target", "lists/values.yaml"}, 2, "lists/values.yaml:4", nil},
 	{"lists: fixed", []string{"--target", "lists/values.yaml", "--fix"}, 0, "fixed 1 file(s)", []string{"lists/values.yaml"}},
 	{"BOM, CRLF, U+2028: lines right, CRLF kept", []string{"--target", "bom-crlf/values.yaml", "--fix"}, 0, "bom-crlf/values.yaml:7", []string{"bom-crlf/values.yaml"}},
-	{"multi-document values: warning, first document only", []string{"--target", "multidoc/values.yaml"}, 0, "multidoc/values.yaml:3: another YAML document", nil},
+	{"multi-document values: warning, first document only", []string{"--target", "multidoc/values.yaml"}, 0, "multidoc/values.yaml:4: another YAML document", nil},
 	{"helm template output as --release", []string{"--release", "multidoc/rendered.yaml", "--target", "lists/values.yaml"}, 2, "concelier", nil},
 	{"compose x- anchor: finding and fix at the anchor", []string{"--target", "compose-anchor/compose.yaml", "--fix"}, 0, "compose-anchor/compose.yaml:2", []string{"compose-anchor/compose.yaml"}},
 	{"compose extends: base in another file named and fixed", []string{"--target", "compose-extends/compose.yaml", "--fix"}, 0, "compose-extends/base.yaml:3", []string{"compose-extends/compose.yaml", "compose-extends/base.yaml"}},
