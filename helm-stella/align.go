@@ -6,6 +6,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/align"
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/interrupt"
 	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
@@ -36,6 +37,9 @@ Exit codes: 0 aligned · 2 drift · 4 invalid input (nothing changed).`,
   helm stella align --channel stable --fix --dry-run`,
 		Args: maxArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
+			if a.Fix && !a.DryRun {
+				interrupt.Hold() // writes files: a first Ctrl-C is not obeyed half-way through the write
+			}
 			f, err := output.ParseFormat(o)
 			if err != nil {
 				return err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/interrupt"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
 	"github.com/stella-ops/stella-plugins/pkg/output"
 	"github.com/stella-ops/stella-plugins/pkg/promote"
@@ -46,6 +47,7 @@ Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
   helm stella promote --files-only --channel stable --release deploy/releases/2025.10.0-stable.yaml --git-commit --git-tag`,
 		Args: maxArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
+			interrupt.Hold() // changes something: a first Ctrl-C cancels (clean up, roll back) rather than exits
 			return runPromote(c, r, p, &fl, args)
 		},
 	}

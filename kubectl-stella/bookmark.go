@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
+	"github.com/stella-ops/stella-plugins/pkg/interrupt"
 	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
@@ -29,6 +30,7 @@ namespace's only Helm release is bookmarked. Values are never printed
 unless --show-values. See docs/bookmark.md.`,
 		Args: maxArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			interrupt.Hold() // changes something: a first Ctrl-C cancels (clean up, roll back) rather than exits
 			format, err := output.ParseFormat(f.output)
 			if err != nil {
 				return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/interrupt"
 	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
@@ -75,6 +76,7 @@ func newBookmarkDeleteCmd(r *root) *cobra.Command {
 		Short: "Delete one bookmark",
 		Args:  bookmarkNameArg,
 		RunE: func(c *cobra.Command, args []string) error {
+			interrupt.Hold() // changes something: a first Ctrl-C cancels (clean up, roll back) rather than exits
 			format, err := output.ParseFormat(o)
 			if err != nil {
 				return err
