@@ -41,6 +41,7 @@ type Channel struct {
 	Match         string              `yaml:"match" json:"match,omitempty"`             // name|repository
 	Smoke         string              `yaml:"smoke" json:"smoke,omitempty"`
 	Compatibility map[string]Rule     `yaml:"compatibility" json:"compatibility,omitempty"` // overrides the top level per component
+	Versions      VersionMarkers      `yaml:"versionMarkers" json:"versionMarkers,omitempty"`
 	Line          int                 `yaml:"-" json:"line"`
 }
 
