@@ -53,4 +53,3 @@ func lookup(n *yaml.Node, keys ...string) *yaml.Node {
 	}
 	return n
 }
-
