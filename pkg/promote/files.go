@@ -50,7 +50,7 @@ func (p *Promote) runFiles(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	fr := &FilesResult{Channel: p.Channel, Version: st.m.Version, Release: st.rel,
-		Message: "deploy: promote " + suffixed(st.m.Version, p.Channel)}
+		Message: "deploy: promote " + suffixed(st.m.Version, p.Channel), Changed: []string{}}
 	res := &Result{Manifest: journalManifest(st.m.Version, p.Channel), Files: fr}
 	fail := func(err error) (*Result, error) {
 		if fr.Align == nil && len(fr.Changed) == 0 {

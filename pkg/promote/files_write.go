@@ -46,7 +46,7 @@ func (p *Promote) writeFiles(ctx context.Context, st *filesState, pl *filesPlan,
 		err = exit.Failed("align --lint after the edits: %d finding(s), all listed; every file restored", r.Problems())
 	}
 	if err != nil {
-		fr.Changed = nil
+		fr.Changed = []string{}
 		return errors.Join(err, restore(snap))
 	}
 	fr.Align = r
