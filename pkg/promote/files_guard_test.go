@@ -192,3 +192,28 @@ func appendTo(t *testing.T, path, s string) {
 		t.Fatal(err)
 	}
 }
+
+// TestFilesOnlyRenderFailureRestores: the files are written, then the
+// chart does not render with them (align --lint): exit 2, the lint finding
+// listed, every file back to its bytes before the run, nothing committed.
+func TestFilesOnlyRenderFailureRestores(t *testing.T) {
+	deploy, rel, gitIn := gitExample(t)
+	broken := filepath.Join(deploy, "helm/stellaops/templates/broken.yaml")
+	if err := os.WriteFile(broken, []byte("{{ required \"releaseNotes is required\" .Values.releaseNotes }}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitIn("add", "-A", "helm")
+	gitIn("commit", "-q", "-m", "a chart that needs releaseNotes")
+	head := gitIn("rev-parse", "HEAD")
+	before := treeSum(t, deploy)
+	res, err := filesOnly(deploy, "stable", rel, true, true).Run(context.Background())
+	if exit.CodeOf(err) != exit.CheckFailed || !strings.Contains(err.Error(), "every file restored") {
+		t.Fatalf("err = %v", err)
+	}
+	if res == nil || res.Files.Align == nil || res.Files.Align.Problems() == 0 || len(res.Files.Changed) != 0 {
+		t.Fatalf("result %+v", res)
+	}
+	if treeSum(t, deploy) != before || gitIn("rev-parse", "HEAD") != head || gitIn("tag", "-l") != "" {
+		t.Fatal("not restored, or committed/tagged")
+	}
+}
