@@ -35,7 +35,9 @@ upgrade through the Helm SDK without --atomic, fail-fast wait with the
 verify-pods engine, running digests = manifest pins, the channel's smoke
 suite. Any failure or interrupt rolls back to the bookmark (never uninstalls)
 and journals the evidence. --files-only runs the channel workflow instead:
-point the channel at --release, align --fix its files, align again.
+check everything first (release.channel, clean tree, free tag), point the
+channel at --release, align --fix its files, move its version markers,
+render the chart (align --lint; any drift restores every file), commit, tag.
 See docs/promote.md.
 
 Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
@@ -69,10 +71,10 @@ Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
 	f.DurationVar(&p.BookmarkMaxAge, "bookmark-max-age", 0, "also delete promote's automatic bookmarks older than this (0: no age limit)")
 	f.BoolVar(&p.FilesOnly, "files-only", false, "channel workflow: point --channel at --release and align its files; no cluster")
 	f.StringVar(&p.ReleaseManifest, "release", "", "release manifest (with --files-only: the channel's new manifest)")
-	f.BoolVar(&p.GitCommit, "git-commit", false, "with --files-only: commit exactly the changed files")
-	f.BoolVar(&p.GitTag, "git-tag", false, "with --files-only: tag stable/airgap promotions")
 	f.BoolVar(&p.CheckRegistry, "check-registry", false, "preflight: HEAD every pin's digest in its registry (also the channel's checkRegistry)")
 	bindRegistryFlags(f, &p.Registry)
+	f.BoolVar(&p.GitCommit, "git-commit", false, "with --files-only: commit exactly the changed files plus a new or modified --release manifest (refused on uncommitted changes in the channel's files)")
+	f.BoolVar(&p.GitTag, "git-tag", false, "with --files-only: tag the promotion commit (stable: VERSION, airgap: VERSION-airgap; other channels: refused); an identical rerun is a no-op")
 	f.StringVarP(&fl.output, "output", "o", "table", "output format: table|json|yaml")
 	return cmd
 }

@@ -93,22 +93,3 @@ func renderDetails(w io.Writer, res *Result) error {
 	}
 	return nil
 }
-
-func renderFiles(w io.Writer, fr *FilesResult) error {
-	t := output.NewTable(w)
-	fmt.Fprintf(t, "CHANNEL\t%s\nRELEASE\t%s (%s)\n", fr.Channel, fr.Release, fr.Version)
-	for _, c := range fr.Changed {
-		fmt.Fprintf(t, "CHANGED\t%s\n", c)
-	}
-	if fr.Commit != "" {
-		fmt.Fprintf(t, "COMMIT\t%s\n", fr.Commit)
-	}
-	if fr.Tag != "" {
-		fmt.Fprintf(t, "TAG\t%s\n", fr.Tag)
-	}
-	if err := t.Flush(); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintf(w, "\n%s\n", fr.Message)
-	return err
-}
