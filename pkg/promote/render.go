@@ -55,6 +55,8 @@ func revisions(res *Result) string {
 		return ""
 	case res.From.Revision == 0:
 		return fmt.Sprintf("(first install) → %d", res.To.Revision)
+	case res.To.Revision == 0: // refused or failed before Helm wrote a revision
+		return fmt.Sprintf("%d (unchanged: no new revision)", res.From.Revision)
 	}
 	return fmt.Sprintf("%d → %d", res.From.Revision, res.To.Revision)
 }

@@ -174,9 +174,13 @@ func fill(e *journal.Entry, res *Result, err error) {
 	if res.Verify != nil {
 		notes = append(notes, "verify: "+string(res.Verify.Verdict))
 		for _, w := range res.Verify.Unhealthy() {
-			for _, f := range w.Findings {
+			for i, f := range w.Findings {
+				evs := f.Events
+				if i == 0 { // the workload's events once, with its first finding
+					evs = append(append([]string(nil), f.Events...), w.Events...)
+				}
 				e.Evidence = append(e.Evidence, journal.Evidence{Pod: f.Pod, Container: f.Container,
-					Reason: f.Reason, Message: f.Message, Events: append(f.Events, w.Events...), LogTail: f.Logs})
+					Reason: f.Reason, Message: f.Message, Events: evs, LogTail: f.Logs})
 			}
 		}
 	}

@@ -145,6 +145,12 @@ func (w *Workload) judge(now time.Time) {
 		}
 	}
 	w.outdated = nil
+	jobFailed := w.Kind == "Job" && w.State == health.Failed
+	if jobFailed { // the Job gave up: its pods' failures are final; JobFailed stays its reason
+		for i := range w.Findings {
+			w.Findings[i].Certain = true
+		}
+	}
 	if w.State == health.Healthy && w.Kind != "Pod" {
 		// a healthy workload's pods only count for certain failures
 		// (restarts, digests); a not-ready surplus pod is kstatus' call.
@@ -168,7 +174,7 @@ func (w *Workload) judge(now time.Time) {
 	if reason == "" && len(w.Findings) > 0 && w.Reason == "" {
 		reason = w.Findings[0].Reason
 	}
-	if reason != "" {
+	if reason != "" && !jobFailed {
 		w.Reason = reason
 	}
 }
