@@ -156,15 +156,22 @@ func (o *Options) target(f Facts, from helmx.Revision) (Target, string, error) {
 // it, in a bookmark taken while it was deployed or superseded.
 func (o *Options) previous(f Facts, from helmx.Revision, inHistory func(int) bool, fromBookmark func(bookmark.Summary) Target) (Target, string, error) {
 	rule := fmt.Sprintf("default: the newest deployed or superseded revision before %d, as helm rollback", from.Version)
+	// an interrupted rollback (pending-rollback, being recovered) was
+	// replacing the revision right before it: never its target
+	limit := from.Version
+	if from.Status == "pending-rollback" {
+		limit--
+		rule += fmt.Sprintf(" (revision %d excluded: the interrupted rollback was replacing it)", limit)
+	}
 	var before []helmx.Revision
 	for _, r := range f.Revisions {
-		if r.Version < from.Version {
+		if r.Version < limit {
 			before = append(before, r)
 		}
 	}
 	best, inHelm := helmx.Latest(before, "deployed", "superseded")
 	healthy := func(b bookmark.Summary) bool {
-		return b.Revision < from.Version && !inHistory(b.Revision) && (b.Status == "deployed" || b.Status == "superseded") &&
+		return b.Revision < limit && !inHistory(b.Revision) && (b.Status == "deployed" || b.Status == "superseded") &&
 			(!inHelm || b.Revision > best.Version)
 	}
 	if b, ok := newestRevisionBookmark(f.Bookmarks, healthy); ok {

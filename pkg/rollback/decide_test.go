@@ -63,6 +63,7 @@ func TestDecide(t *testing.T) {
 		{name: "nothing to roll back to", facts: Facts{Revisions: revs("1:deployed")}, refuse: "nothing to roll back to"},
 		{name: "lock held", facts: Facts{Revisions: revs("1:superseded", "2:deployed"), Lock: held}, refuse: "locked by"},
 		{name: "expired lock ignored", facts: Facts{Revisions: revs("1:superseded", "2:deployed"), Lock: expired}, want: Target{Revision: 1}},
+		{name: "recovering an interrupted rollback never targets the revision it was replacing", opts: Options{Recover: true, StaleAfter: time.Minute}, facts: Facts{Revisions: revs("4:superseded", "5:superseded", "6:pending-rollback"), PendingSince: now.Add(-time.Hour)}, want: Target{Revision: 4}, pending: 6},
 		{name: "pending without recover", facts: Facts{Revisions: revs("1:deployed", "2:pending-upgrade"), PendingSince: now.Add(-time.Hour)}, refuse: "helm stella safe-rollback web --recover --namespace ns"},
 		{name: "pending explained from the journal", facts: Facts{Revisions: revs("1:deployed", "2:pending-upgrade"), PendingSince: now.Add(-time.Hour),
 			PendingBy: &journal.Entry{ID: "j1", Operation: journal.Promote, Who: identity.Who{User: "alice"}, Start: now.Add(-time.Hour)}},
