@@ -35,7 +35,10 @@ pending-*, lock free, --require-stage gate), bookmark of the current revision,
 upgrade through the Helm SDK without --atomic, fail-fast wait with the
 verify-pods engine, running digests = manifest pins, the channel's smoke
 suite. Any failure or interrupt rolls back to the bookmark (never uninstalls)
-and journals the evidence. --files-only runs the channel workflow instead:
+and journals the evidence. Retention of its automatic bookmarks (default:
+keep 10) and of the release's journal (default: keep all) comes from the
+channels file's retention: or the flags, and what it removes is listed
+(docs/channels.md#retention). --files-only runs the channel workflow instead:
 check everything first (release.channel, clean tree, free tag), point the
 channel at --release, align --fix its files, move its version markers,
 render the chart (align --lint; any drift restores every file), commit, tag.

@@ -27,7 +27,8 @@ deployed/superseded revision before the current one (or --to-bookmark /
 --revision), through the Helm SDK; a target pruned from Helm's history is
 restored from its bookmark as a new revision. It then verifies the pods
 (fail fast, digests equal the target's) and runs the smoke suite, and
-journals the operation.
+journals the operation, then applies the journal retention of the channels
+file (--config) or --journal-keep/--journal-max-age, listing what it removed.
 
 Exit codes: 0 rolled back and verified · 2 rolled back but verification or
 smoke failed · 3 timeout · 4 invalid input · 5 refused (nothing changed).`,

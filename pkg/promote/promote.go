@@ -98,7 +98,7 @@ type Result struct {
 	// (and where each came from), what they removed, and any warning.
 	BookmarkRetention *retention.Applied `json:"bookmarkRetention,omitempty"`
 	JournalRetention  *retention.Applied `json:"journalRetention,omitempty"`
-	Journal         string   `json:"journal,omitempty"` // journal entry ID
+	Journal           string             `json:"journal,omitempty"` // journal entry ID
 	// ClosedEntries are journal entries left in progress by processes that
 	// ended without an outcome, closed as unknown under our lock.
 	ClosedEntries []string           `json:"closedJournalEntries,omitempty"`
