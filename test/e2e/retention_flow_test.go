@@ -162,9 +162,16 @@ func TestPromoteRetentionFromChannelsFile(t *testing.T) {
 	}
 	e.promoteJSON() // back to the file: 3 entries, nothing to remove
 
-	// safe-rollback applies the channels file's journal retention
+	e.safeRollbackPrunes(t)
+}
+
+// safeRollbackPrunes: safe-rollback applies the channels file's journal
+// retention (3 entries before it: the oldest goes, listed); the named
+// bookmark is still there.
+func (e *retentionEnv) safeRollbackPrunes(t *testing.T) {
+	h := e.h
 	before := e.entryIDs()
-	r = h.Must(h.Run(h.Plugin("helm-stella"), "safe-rollback", "stellaops", "-n", h.Namespace,
+	r := h.Must(h.Run(h.Plugin("helm-stella"), "safe-rollback", "stellaops", "-n", h.Namespace,
 		"--config", e.channels, "--channel", "stable", "--no-smoke", "-o", "json"))
 	var rb retentionResult
 	if err := json.Unmarshal([]byte(r.Stdout), &rb); err != nil {
