@@ -5,7 +5,8 @@
 #   smoke (§3.3) → a failing release caught fast → promote edge → stable (§3, §5)
 #   → a bad promote rolled back with evidence → a bad release safe-rolled back
 #   (§3 rollback) → the journal and its drill-log rows (§6) → the airgap offline
-#   kit (§2.4 debug store, images, verify, push to a mirror, align --check-registry).
+#   kit (§2.4 debug store, images, verify, push to a mirror, align --check-registry) → retention
+#   from the channels file → promote --files-only on a git checkout, commit, tag, checkout (§5).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -157,5 +158,30 @@ airgap_demo() (
 step "runbook §2.4 + airgap: offline kit (debug store, images by digest), verify, push to a mirror, align --check-registry"
 airgap_demo || exit 1
 # --- end airgap channel ---
+
+# --- channel workflow on a git checkout, and retention (issue 19) ---
+# The channels file's retention: bounds the journal and promote's automatic bookmarks, listed as applied;
+# a bad setting is exit 4 with file:line. Then promote --files-only commits and tags a promotion
+# (runbook §5) and the tag checks out to a tree align passes.
+channel_demo() (
+  set -u
+  work=$(mktemp -d) && trap 'rm -rf "$work"' EXIT
+  cp -r "$deploy" "$work/" && c=$work/deploy/channels.yaml m=$work/deploy/releases/2025.10.0-stable.yaml
+  printf '\nretention:\n  journal: {keep: 3}\n  bookmarks: {keep: 1}\n' >>"$c"
+  pr=(promote stellaops "$work/deploy/helm/stellaops" -f "$work/deploy/helm/stellaops/values-stage.yaml" --config "$c" -n "$ns")
+  expect 0 $hs "${pr[@]}"
+  expect 0 $ks bookmark list stellaops -n "$ns" # the operator's §2.6 bookmark is never removed by it
+  sed -i 's/journal: {keep: 3}/journal: {keep: -1}/' "$c" && expect 4 $hs "${pr[@]}"
+  sed -i 's/journal: {keep: -1}/journal: {keep: 3}/' "$c"
+  g() { git -C "$work" -c user.name=demo -c user.email=demo@example.org "$@"; }
+  g init -q && g add -A && g commit -qm base || return 1
+  sed -e 's/version: "2025.10.0-edge"/version: "2025.10.0"/' -e 's/channel: edge/channel: stable/' \
+    "$work/deploy/releases/2025.10.0-edge.yaml" >"$m"
+  expect 0 $hs promote --files-only --channel stable --release "$m" --config "$c" --git-commit --git-tag
+  g checkout -q 2025.10.0 && expect 0 $hs align --channel stable --config "$c" --lint -o json >/dev/null && g checkout -q -
+)
+step "retention from the channels file, then runbook §5 on git (promote --files-only, commit, tag, checkout)"
+channel_demo || exit 1
+# --- end channel workflow and retention ---
 
 step "done in $(( $(date +%s) - t0 )) s"

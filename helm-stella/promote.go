@@ -20,6 +20,7 @@ func init() { register(newPromoteCmd) }
 type promoteFlags struct {
 	output, requireStage string
 	dryRun               bool
+	retain               retentionFlags
 }
 
 func newPromoteCmd(r *root) *cobra.Command {
@@ -34,7 +35,10 @@ pending-*, lock free, --require-stage gate), bookmark of the current revision,
 upgrade through the Helm SDK without --atomic, fail-fast wait with the
 verify-pods engine, running digests = manifest pins, the channel's smoke
 suite. Any failure or interrupt rolls back to the bookmark (never uninstalls)
-and journals the evidence. --files-only runs the channel workflow instead:
+and journals the evidence. Retention of its automatic bookmarks (default:
+keep 10) and of the release's journal (default: keep all) comes from the
+channels file's retention: or the flags, and what it removes is listed
+(docs/channels.md#retention). --files-only runs the channel workflow instead:
 check everything first (release.channel, clean tree, free tag), point the
 channel at --release, align --fix its files, move its version markers,
 render the chart (align --lint; any drift restores every file), commit, tag.
@@ -67,8 +71,8 @@ Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
 	f.StringVar(&p.SmokeSuite, "smoke-suite", "", "smoke suite file (default: the channel's smoke:)")
 	f.DurationVar(&p.SmokeTimeout, "smoke-timeout", 0, "overall smoke timeout (default 5m)")
 	f.BoolVar(&p.NoSmoke, "no-smoke", false, "skip the smoke suite (journaled as skipped)")
-	f.IntVar(&p.KeepBookmarks, "keep-bookmarks", p.KeepBookmarks, "keep promote's newest N automatic bookmarks of the release, deleting older ones (0 keeps all; operators' bookmarks are never deleted)")
-	f.DurationVar(&p.BookmarkMaxAge, "bookmark-max-age", 0, "also delete promote's automatic bookmarks older than this (0: no age limit)")
+	fl.retain.bindBookmarks(f, promote.DefaultKeepBookmarks)
+	fl.retain.bindJournal(f)
 	f.BoolVar(&p.FilesOnly, "files-only", false, "channel workflow: point --channel at --release and align its files; no cluster")
 	f.StringVar(&p.ReleaseManifest, "release", "", "release manifest (with --files-only: the channel's new manifest)")
 	f.BoolVar(&p.CheckRegistry, "check-registry", false, "preflight: HEAD every pin's digest in its registry (also the channel's checkRegistry)")
@@ -91,6 +95,12 @@ func runPromote(c *cobra.Command, r *root, p *promote.Promote, fl *promoteFlags,
 		p.Release, p.Chart = args[0], args[1]
 	}
 	p.Plan = p.Plan || fl.dryRun
+	if p.BookmarkRetention, err = fl.retain.bookmarks(c.Flags()); err != nil {
+		return err
+	}
+	if p.JournalRetention, err = fl.retain.journal(c.Flags()); err != nil {
+		return err
+	}
 	p.Progress, p.Abort, p.Registry.Config = r.err, r.abort, r.settings.RegistryConfig
 	cfg, err := r.clients()
 	if err != nil && !p.FilesOnly {

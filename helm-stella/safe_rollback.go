@@ -18,6 +18,7 @@ func newSafeRollbackCmd(r *root) *cobra.Command {
 	o := rollback.Options{Timeout: rollback.DefaultTimeout, StaleAfter: rollback.DefaultStaleAfter, LockTimeout: rollback.DefaultLockTimeout}
 	var format string
 	var dryRun bool
+	var retain retentionFlags
 	cmd := &cobra.Command{
 		Use:   "safe-rollback RELEASE",
 		Short: "Roll a release back with preflight, stuck-release recovery, verification, smoke and a journal entry",
@@ -26,7 +27,8 @@ deployed/superseded revision before the current one (or --to-bookmark /
 --revision), through the Helm SDK; a target pruned from Helm's history is
 restored from its bookmark as a new revision. It then verifies the pods
 (fail fast, digests equal the target's) and runs the smoke suite, and
-journals the operation.
+journals the operation, then applies the journal retention of the channels
+file (--config) or --journal-keep/--journal-max-age, listing what it removed.
 
 Exit codes: 0 rolled back and verified · 2 rolled back but verification or
 smoke failed · 3 timeout · 4 invalid input · 5 refused (nothing changed).`,
@@ -41,6 +43,9 @@ smoke failed · 3 timeout · 4 invalid input · 5 refused (nothing changed).`,
 				return exit.InvalidInput("%q needs RELEASE", c.CommandPath())
 			}
 			o.Release, o.Plan = args[0], o.Plan || dryRun
+			if o.JournalRetention, err = retain.journal(c.Flags()); err != nil {
+				return err
+			}
 			cfg, err := r.clients()
 			if err != nil {
 				return err
@@ -71,9 +76,10 @@ smoke failed · 3 timeout · 4 invalid input · 5 refused (nothing changed).`,
 	fl.BoolVar(&dryRun, "dry-run", false, "same as --plan")
 	fl.DurationVar(&o.LockTimeout, "lock-timeout", o.LockTimeout, "how long the lock outlives a crashed holder")
 	fl.StringVar(&o.Channel, "channel", "", "channel whose smoke suite runs after verification (with --config)")
-	fl.StringVar(&o.Config, "config", "", "channels file (with --channel)")
+	fl.StringVar(&o.Config, "config", "", "channels file: the --channel's smoke suite and the file's retention.journal")
 	fl.StringVar(&o.SmokeSuite, "smoke", "", "smoke suite file (default: the channel's smoke:)")
 	fl.BoolVar(&o.NoSmoke, "no-smoke", false, "skip the smoke suite (journaled as skipped), e.g. when the smoke target itself is broken")
+	retain.bindJournal(fl)
 	fl.StringVarP(&format, "output", "o", "table", "output format: table|json|yaml")
 	return cmd
 }

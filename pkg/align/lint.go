@@ -61,7 +61,7 @@ func (r *run) lintValues(ctx context.Context, t *target) ([]Finding, error) {
 	var out []Finding
 	lint := action.NewLint()
 	lint.Namespace, lint.KubeVersion = "default", kubeVersion
-	seen := map[string]bool{}
+	seen := map[string]bool{} // error texts and template file:lines already reported
 	for _, m := range lint.Run([]string{r.chart}, vals).Messages {
 		if m.Severity >= support.ErrorSev {
 			if seen[m.Err.Error()] { // helm lint reports one template error per pass
@@ -69,6 +69,7 @@ func (r *run) lintValues(ctx context.Context, t *target) ([]Finding, error) {
 			}
 			seen[m.Err.Error()] = true
 			file, line := templateAt(r.chart, m.Path, m.Err.Error())
+			seen[fmt.Sprintf("%s:%d", file, line)] = line > 0
 			out = append(out, r.lintFinding(t.path, file, line, "helm lint: "+m.Err.Error()))
 		} else if m.Severity == support.WarningSev {
 			r.warnings = append(r.warnings, fmt.Sprintf("%s: helm lint: %v", t.path, m.Err))
@@ -78,8 +79,12 @@ func (r *run) lintValues(ctx context.Context, t *target) ([]Finding, error) {
 	inst.DryRun, inst.ClientOnly, inst.Replace = true, true, true
 	inst.ReleaseName, inst.Namespace, inst.KubeVersion = "stella-align", "default", kubeVersion
 	rel, err := inst.RunWithContext(ctx, ch, vals)
-	if err != nil {
-		return append(out, r.lintFinding(t.path, r.chart, 0, "render: "+err.Error())), nil
+	if err != nil { // at the template's file:line; once when helm lint gave the same template error
+		file, line := templateAt(r.chart, "", err.Error())
+		if seen[fmt.Sprintf("%s:%d", file, line)] {
+			return out, nil
+		}
+		return append(out, r.lintFinding(t.path, file, line, "render: "+err.Error())), nil
 	}
 	occ, bad := renderedImages(rel, filepath.Dir(r.chart))
 	for _, b := range bad {

@@ -97,7 +97,7 @@ func Retention(all []Summary, keep int, inHelm map[int]bool, o PruneOptions, now
 	protected = nil // a duplicate skipped above is reconsidered below
 	for _, s := range pool {
 		if excess() > 0 {
-			try(s, fmt.Sprintf("beyond --keep %d (oldest first)", keep))
+			try(s, fmt.Sprintf("beyond keep %d (oldest first)", keep))
 		}
 	}
 	if excess() > 0 {

@@ -24,6 +24,7 @@ type File struct {
 	Path          string              `yaml:"-" json:"path"`
 	Channels      map[string]*Channel `yaml:"channels" json:"channels"`
 	Compatibility map[string]Rule     `yaml:"compatibility" json:"compatibility,omitempty"`
+	Retention     Retention           `yaml:"retention" json:"retention,omitzero"`
 }
 
 // Channel is one release channel. Every path is resolved against the
@@ -43,6 +44,7 @@ type Channel struct {
 	CheckRegistry bool                `yaml:"checkRegistry" json:"checkRegistry,omitempty"` // promote's preflight HEADs every pin in the mirror
 	Compatibility map[string]Rule     `yaml:"compatibility" json:"compatibility,omitempty"` // overrides the top level per component
 	Versions      VersionMarkers      `yaml:"versionMarkers" json:"versionMarkers,omitempty"`
+	Retention     Retention           `yaml:"retention" json:"retention,omitzero"` // overrides the top level per field
 	Line          int                 `yaml:"-" json:"line"`
 }
 

@@ -1,13 +1,11 @@
 package journal
 
 import (
-	"fmt"
 	"io"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/stella-ops/stella-plugins/pkg/output"
+	"github.com/stella-ops/stella-plugins/pkg/retention"
 )
 
 // Report is what `kubectl stella journal -o json|yaml` prints.
@@ -54,22 +52,4 @@ func short(s string, n int) string {
 
 // ParseSince reads a --since age: a Go duration ("36h", "90m") or a whole
 // number of days or weeks ("30d", "2w"). It must be positive.
-func ParseSince(s string) (time.Duration, error) {
-	var d time.Duration
-	var err error
-	switch unit := s[max(len(s)-1, 0):]; unit {
-	case "d", "w":
-		var n int
-		n, err = strconv.Atoi(strings.TrimSuffix(s, unit))
-		d = time.Duration(n) * 24 * time.Hour
-		if unit == "w" {
-			d *= 7
-		}
-	default:
-		d, err = time.ParseDuration(s)
-	}
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%q is not a positive age (e.g. 30d, 2w, 36h, 90m)", s)
-	}
-	return d, nil
-}
+func ParseSince(s string) (time.Duration, error) { return retention.ParsePositive(s) }

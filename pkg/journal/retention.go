@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/stella-ops/stella-plugins/pkg/kube"
+	"github.com/stella-ops/stella-plugins/pkg/retention"
 )
 
 // Retention bounds the journal of one release: at most Keep finished
@@ -86,4 +87,20 @@ func RetentionNote(ids []string, r Retention) string {
 	}
 	return fmt.Sprintf("journal retention (keep %d, max age %s): removed %d entr%s: %v",
 		r.Keep, r.MaxAge, len(ids), map[bool]string{true: "y", false: "ies"}[len(ids) == 1], ids)
+}
+
+// ApplyRetention is the automatic retention promote and safe-rollback run
+// after their own entry is final: Prune under limit l, reported for the
+// result. A failure (e.g. forbidden to delete) is the report's warning,
+// not an error: the operation itself is already done and journaled.
+func (j *Journal) ApplyRetention(ctx context.Context, release string, l retention.Limit) *retention.Applied {
+	if !l.Enabled() {
+		return nil
+	}
+	ids, err := j.Prune(ctx, release, Retention{Keep: l.Keep, MaxAge: l.MaxAge})
+	a := &retention.Applied{Limit: l, Removed: ids}
+	if err != nil {
+		a.Warning = err.Error()
+	}
+	return a
 }

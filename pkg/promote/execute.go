@@ -14,6 +14,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
+	"github.com/stella-ops/stella-plugins/pkg/retention"
 )
 
 // rollbackBudget bounds the automatic rollback, which runs even after an
@@ -70,6 +71,8 @@ func (p *Promote) execute(ctx context.Context, st *state, res *Result) (err erro
 	res.Duration = time.Duration(e.Duration).Round(time.Millisecond).String()
 	if _, jerr := j.Update(context.WithoutCancel(ctx), e); jerr != nil && runErr == nil {
 		runErr = fmt.Errorf("promote: journal: %w", jerr)
+	} else if jerr == nil {
+		p.pruneJournal(ctx, j, st.journalLimit, res)
 	}
 	return runErr
 }
@@ -79,8 +82,9 @@ func (p *Promote) execute(ctx context.Context, st *state, res *Result) (err erro
 // what it deleted.
 func (p *Promote) bookmark(ctx context.Context, st *state, res *Result) error {
 	op := bookmark.NewCreate(p.cfg)
-	op.Origin, op.Keep = bookmark.OriginPromote, p.KeepBookmarks
-	op.Prune = bookmark.PruneOptions{Origin: bookmark.OriginPromote, LastCopy: true, MaxAge: p.BookmarkMaxAge}
+	l := st.bookmarkLimit
+	op.Origin, op.Keep = bookmark.OriginPromote, l.Keep
+	op.Prune = bookmark.PruneOptions{Origin: bookmark.OriginPromote, LastCopy: true, MaxAge: l.MaxAge}
 	b, err := op.Run(ctx, p.Release)
 	if b != nil && b.Bookmark != nil {
 		res.Bookmark = b.Bookmark.Name
@@ -88,6 +92,9 @@ func (p *Promote) bookmark(ctx context.Context, st *state, res *Result) error {
 		for _, pr := range b.Pruned {
 			res.PrunedBookmarks = append(res.PrunedBookmarks, pr.Name)
 			p.progressf("bookmark retention: deleted %s (revision %d, %s)", pr.Name, pr.Revision, pr.Why)
+		}
+		if l.Enabled() {
+			res.BookmarkRetention = &retention.Applied{Limit: l, Removed: res.PrunedBookmarks}
 		}
 	}
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/lock"
 	"github.com/stella-ops/stella-plugins/pkg/manifest"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
+	"github.com/stella-ops/stella-plugins/pkg/retention"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
 )
 
@@ -29,6 +30,8 @@ type state struct {
 
 	suitePath string       // "" when the channel has no suite
 	suite     *smoke.Suite // read before any change: a bad suite is exit 4
+
+	journalLimit, bookmarkLimit retention.Limit // resolved from flags, channels file, defaults
 }
 
 // preflight checks the inputs before anything is read from the cluster:
@@ -37,9 +40,11 @@ type state struct {
 func (p *Promote) preflight(ctx context.Context, res *Result) (*state, error) {
 	st := &state{}
 	var err error
-	if st.channel, err = p.resolveChannel(); err != nil {
+	var f *channel.File
+	if f, st.channel, err = p.resolveChannel(); err != nil {
 		return nil, err
 	}
+	st.journalLimit, st.bookmarkLimit = p.retention(f, st.channel)
 	path := st.channel.Release
 	if p.ReleaseManifest != "" {
 		path = p.ReleaseManifest
@@ -78,15 +83,18 @@ func (p *Promote) checkCluster(ctx context.Context, st *state, res *Result) (*st
 	return st, nil
 }
 
-func (p *Promote) resolveChannel() (*channel.Channel, error) {
+func (p *Promote) resolveChannel() (*channel.File, *channel.Channel, error) {
 	f, err := channel.Load(p.Config)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var c *channel.Channel
 	if p.Channel != "" {
-		return f.Channel(p.Channel)
+		c, err = f.Channel(p.Channel)
+	} else {
+		c, err = f.ChannelForValues(p.ValuesFiles[0])
 	}
-	return f.ChannelForValues(p.ValuesFiles[0])
+	return f, c, err
 }
 
 // align runs align (with --lint, so the rendered chart is checked too) on

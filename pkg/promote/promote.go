@@ -15,13 +15,10 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/lock"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
 	"github.com/stella-ops/stella-plugins/pkg/registry"
+	"github.com/stella-ops/stella-plugins/pkg/retention"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
 	"github.com/stella-ops/stella-plugins/pkg/verify"
 )
-
-// DefaultKeepBookmarks is how many of its automatic bookmarks promote keeps
-// per release.
-const DefaultKeepBookmarks = 10
 
 // Promote is the promote operation. Set the option fields, then call Run.
 type Promote struct {
@@ -49,11 +46,13 @@ type Promote struct {
 	Registry      registry.Options
 	// NoSmoke skips the smoke suite (journaled as skipped).
 	NoSmoke bool
-	// KeepBookmarks and BookmarkMaxAge are the retention of promote's own
-	// automatic bookmarks (0 = no limit); operators' bookmarks are never
-	// touched by it.
-	KeepBookmarks  int
-	BookmarkMaxAge time.Duration
+	// JournalRetention and BookmarkRetention are the flags' retention of
+	// the release's finished journal entries and of promote's own automatic
+	// bookmarks (nil fields: not given). Per field, a flag overrides the
+	// channel's retention:, which overrides the channels file's top level,
+	// which overrides the defaults (journal: none; bookmarks: keep
+	// DefaultKeepBookmarks). Operators' bookmarks are never touched.
+	JournalRetention, BookmarkRetention retention.Setting
 
 	// Channel workflow (runbook §5).
 	FilesOnly       bool
@@ -75,7 +74,7 @@ type Promote struct {
 
 // New returns a Promote on the injected configuration.
 func New(cfg *kube.Config) *Promote {
-	return &Promote{cfg: cfg, Timeout: 15 * time.Minute, Progress: io.Discard, Now: time.Now, KeepBookmarks: DefaultKeepBookmarks}
+	return &Promote{cfg: cfg, Timeout: 15 * time.Minute, Progress: io.Discard, Now: time.Now}
 }
 
 // Result is what Run did; it is rendered once by the caller, also on error.
@@ -92,7 +91,14 @@ type Result struct {
 	// PrunedBookmarks are promote's older automatic bookmarks its
 	// retention deleted.
 	PrunedBookmarks []string `json:"prunedBookmarks,omitempty"`
-	Journal         string   `json:"journal,omitempty"` // journal entry ID
+	// PrunedJournalEntries are the release's finished journal entries the
+	// journal retention deleted after this run's entry was final.
+	PrunedJournalEntries []string `json:"prunedJournalEntries,omitempty"`
+	// BookmarkRetention and JournalRetention say which limits applied
+	// (and where each came from), what they removed, and any warning.
+	BookmarkRetention *retention.Applied `json:"bookmarkRetention,omitempty"`
+	JournalRetention  *retention.Applied `json:"journalRetention,omitempty"`
+	Journal           string             `json:"journal,omitempty"` // journal entry ID
 	// ClosedEntries are journal entries left in progress by processes that
 	// ended without an outcome, closed as unknown under our lock.
 	ClosedEntries []string           `json:"closedJournalEntries,omitempty"`
@@ -159,6 +165,10 @@ func (p *Promote) validate() error {
 		return exit.InvalidInput("flag --soak: must not be negative, got %s", p.Soak)
 	case p.Soak > 0 && p.Stage == nil:
 		return exit.InvalidInput("flag --soak: only with --require-stage")
+	case negative(p.JournalRetention.Keep):
+		return exit.InvalidInput("flag --journal-keep: must be 0 (keep all) or more, got %d", *p.JournalRetention.Keep)
+	case negative(p.BookmarkRetention.Keep):
+		return exit.InvalidInput("flag --keep-bookmarks: must be 0 (keep all) or more, got %d", *p.BookmarkRetention.Keep)
 	}
 	return lock.ValidDuration(p.LockTimeout)
 }

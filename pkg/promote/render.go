@@ -41,6 +41,8 @@ func Render(w io.Writer, f output.Format, res *Result) error {
 		row("SMOKE", fmt.Sprintf("%d passed, %d failed", res.Smoke.Passed, res.Smoke.Failed))
 	}
 	row("JOURNAL", res.Journal)
+	row("BOOKMARK RETENTION", res.BookmarkRetention.Line())
+	row("JOURNAL RETENTION", res.JournalRetention.Line())
 	row("DURATION", res.Duration)
 	row("MESSAGE", res.Message)
 	if err := t.Flush(); err != nil {

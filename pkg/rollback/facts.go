@@ -31,6 +31,8 @@ func (o *Options) validate() error {
 		return exit.InvalidInput("flag --stale-after: must not be negative")
 	case o.Channel != "" && o.Config == "":
 		return exit.InvalidInput("flag --channel needs --config (the channels file)")
+	case o.JournalRetention.Keep != nil && *o.JournalRetention.Keep < 0:
+		return exit.InvalidInput("flag --journal-keep: must be 0 (keep all) or more, got %d", *o.JournalRetention.Keep)
 	}
 	return lock.ValidDuration(o.LockTimeout)
 }

@@ -52,5 +52,8 @@ func Render(w io.Writer, f output.Format, r *Result) error {
 		fmt.Fprintf(w, "Smoke:    %d passed, %d failed\n", r.Smoke.Passed, r.Smoke.Failed)
 	}
 	fmt.Fprintf(w, "Outcome:  %s in %s (journal %s)\n", r.Outcome, r.Duration, r.JournalID)
+	if line := r.JournalRetention.Line(); line != "" {
+		fmt.Fprintf(w, "Journal retention: %s\n", line)
+	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
+	"github.com/stella-ops/stella-plugins/pkg/retention"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
 	"github.com/stella-ops/stella-plugins/pkg/verify"
 	"github.com/stella-ops/stella-plugins/pkg/watch"
@@ -37,6 +38,9 @@ type Options struct {
 	SmokeSuite, Channel, Config string
 	// NoSmoke skips the suite (journaled as skipped).
 	NoSmoke bool
+	// JournalRetention is the flags' journal retention (nil fields: not
+	// given); it overrides the channels file's retention.journal.
+	JournalRetention retention.Setting
 	// Progress receives verification snapshots; OnStep one line per step.
 	Progress func(watch.Snapshot)
 	OnStep   func(string)
@@ -52,6 +56,7 @@ type Rollback struct {
 	revisions               []helmx.Revision // read by facts
 	suite                   *smoke.Suite     // loaded by Run before any change
 	suitePath, suiteVersion string
+	journalLimit            retention.Limit // resolved by Run before any change
 }
 
 // New returns the operation on the injected configuration.
@@ -83,4 +88,8 @@ type Result struct {
 	// ended without an outcome, closed as unknown under our lock.
 	ClosedEntries []string `json:"closedJournalEntries,omitempty"`
 	DryRun        bool     `json:"dryRun,omitempty"`
+	// PrunedJournalEntries are the release's finished journal entries the
+	// journal retention deleted after this run's entry was final.
+	PrunedJournalEntries []string           `json:"prunedJournalEntries,omitempty"`
+	JournalRetention     *retention.Applied `json:"journalRetention,omitempty"`
 }

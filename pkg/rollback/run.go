@@ -27,6 +27,9 @@ func (r *Rollback) Run(ctx context.Context) (*Result, error) {
 	if err := r.loadSuite(); err != nil {
 		return nil, err
 	}
+	if err := r.loadRetention(); err != nil {
+		return nil, err
+	}
 	store := helmx.New(r.cfg)
 	f, err := r.facts(ctx, store)
 	if err != nil {
@@ -106,8 +109,12 @@ func (r *Rollback) perform(ctx context.Context, res *Result, target *release.Rel
 	e.RollbackDuration = e.Duration
 	fill(&e, res, runErr)
 	res.Outcome, res.Duration = outcome, elapsed(e.Start, end)
-	if _, err := j.Update(bg, e); err != nil && runErr == nil {
-		runErr = fmt.Errorf("journal: %w", err)
+	if _, err := j.Update(bg, e); err != nil {
+		if runErr == nil {
+			runErr = fmt.Errorf("journal: %w", err)
+		}
+	} else {
+		r.pruneJournal(ctx, j, res)
 	}
 	return runErr
 }
