@@ -72,6 +72,9 @@ func initFinding(p *corev1.Pod, cs corev1.ContainerStatus) (Finding, bool) {
 
 func containerFinding(p *corev1.Pod, cs corev1.ContainerStatus) (Finding, bool) {
 	f := Finding{Pod: p.Name, Container: cs.Name, Restarts: cs.RestartCount}
+	if f, ok := crashedAgain(p, cs, f); ok {
+		return f, true
+	}
 	w := cs.State.Waiting
 	if w == nil || !certainWaiting[w.Reason] {
 		return f, false
@@ -83,6 +86,25 @@ func containerFinding(p *corev1.Pod, cs corev1.ContainerStatus) (Finding, bool) 
 		}
 		f.Message = strings.TrimPrefix(f.Message+"; last exit: "+terminatedText(t), "; ")
 	}
+	return f, true
+}
+
+// crashedAgain is a crash loop seen between restarts: a real kubelet shows
+// the container terminated (Error, OOMKilled) for most of each back-off and
+// CrashLoopBackOff only in short windows, so a container that exited non-zero
+// after at least one restart is a certain failure whatever the snapshot.
+// restartPolicy Never/OnFailure pods are judged by their phase instead.
+func crashedAgain(p *corev1.Pod, cs corev1.ContainerStatus, f Finding) (Finding, bool) {
+	t := cs.State.Terminated
+	if t == nil || t.ExitCode == 0 || cs.RestartCount < 1 || p.Spec.RestartPolicy == corev1.RestartPolicyNever ||
+		p.Spec.RestartPolicy == corev1.RestartPolicyOnFailure {
+		return f, false
+	}
+	f.Reason, f.Certain = "CrashLoopBackOff", true
+	if t.Reason == "OOMKilled" {
+		f.Reason = "OOMKilled"
+	}
+	f.Message = fmt.Sprintf("restarted %d time(s); last exit: %s", cs.RestartCount, terminatedText(t))
 	return f, true
 }
 

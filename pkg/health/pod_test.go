@@ -44,6 +44,35 @@ status:
     state: {waiting: {reason: CrashLoopBackOff}}
     lastState: {terminated: {reason: OOMKilled, exitCode: 137}}
 `, []Finding{{Container: "app", Reason: "OOMKilled", Message: "last exit: OOMKilled (exit code 137)", Certain: true, Restarts: 2}}},
+		{"crash loop between restarts (real kubelet: terminated Error, not CrashLoopBackOff)", `
+metadata: {name: p}
+status:
+  phase: Running
+  containerStatuses:
+  - name: app
+    restartCount: 2
+    state: {terminated: {reason: Error, exitCode: 1}}
+    lastState: {terminated: {reason: Error, exitCode: 1}}
+`, []Finding{{Container: "app", Reason: "CrashLoopBackOff", Message: "restarted 2 time(s); last exit: Error (exit code 1)", Certain: true, Restarts: 2}}},
+		{"oom killed between restarts (real kubelet)", `
+metadata: {name: p}
+status:
+  phase: Running
+  containerStatuses:
+  - name: app
+    restartCount: 1
+    state: {terminated: {reason: OOMKilled, exitCode: 137}}
+`, []Finding{{Container: "app", Reason: "OOMKilled", Message: "restarted 1 time(s); last exit: OOMKilled (exit code 137)", Certain: true, Restarts: 1}}},
+		{"first crash is not yet certain", `
+metadata: {name: p}
+status:
+  phase: Running
+  conditions: [{type: Ready, status: "False"}]
+  containerStatuses:
+  - name: app
+    restartCount: 0
+    state: {terminated: {reason: Error, exitCode: 1}}
+`, []Finding{{Container: "app", Reason: "NotReady", Message: "container terminated: Error (exit code 1)"}}},
 		{"image pull backoff", `
 metadata: {name: p}
 status: {phase: Pending, containerStatuses: [{name: app, state: {waiting: {reason: ImagePullBackOff, message: "manifest unknown"}}}]}

@@ -62,7 +62,64 @@ build_goinstall() { # name version package binary
   mv "$dir.tmp.$4/$4" "$dir/$4" && rmdir "$dir.tmp.$4"
 }
 
-# what: "cluster" (control plane only), "registry", or "all" (default: also the peer CLIs and the registry)
+build_gotags() { # name version tags package... (CGO off, into $bin/name-version)
+  local name=$1 ver=$2 tags=$3 dir; shift 3
+  dir="$bin/$name-$ver"
+  local missing=0 p
+  for p in "$@"; do [ -x "$dir/${p##*/}" ] || missing=1; done
+  [ "$missing" = 0 ] && return 0
+  log "building $name $ver (${*##*/})"
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+  local pkgs=() ; for p in "$@"; do pkgs+=("$p@$ver"); done
+  for p in "${pkgs[@]}"; do
+    CGO_ENABLED=0 GOBIN="$dir.tmp" GOFLAGS=-trimpath go install -tags "$tags" -ldflags "-s -w" "$p"
+  done
+  mkdir -p "$dir" && mv "$dir.tmp"/* "$dir/" && rmdir "$dir.tmp"
+}
+
+# the real node: kubelet (same module as the API server), containerd, CNI plugins
+build_realnode() {
+  local dir="$bin/kubelet-$KUBE_VERSION" v=${KUBE_VERSION#v}
+  if [ ! -x "$dir/kubelet" ]; then
+    log "building kubelet $KUBE_VERSION (≈ 1 min once the API server is cached)"
+    local ld="-s -w"
+    for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      ld="$ld -X $p.gitVersion=$KUBE_VERSION -X $p.gitMajor=${v%%.*} -X $p.gitMinor=$(echo "$v" | cut -d. -f2)"
+      ld="$ld -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
+    done
+    mkdir -p "$dir.tmp"
+    (cd "$here/tools/kube" && CGO_ENABLED=0 go build -trimpath -ldflags "$ld" -o "$dir.tmp/" k8s.io/kubernetes/cmd/kubelet)
+    rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  fi
+  build_gotags containerd "$CONTAINERD_VERSION" "no_btrfs no_devmapper no_zfs no_aufs" \
+    github.com/containerd/containerd/v2/cmd/containerd github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2 \
+    github.com/containerd/containerd/v2/cmd/ctr
+  build_gotags cni "$CNI_PLUGINS_VERSION" "" \
+    github.com/containernetworking/plugins/plugins/main/bridge github.com/containernetworking/plugins/plugins/ipam/host-local \
+    github.com/containernetworking/plugins/plugins/main/loopback github.com/containernetworking/plugins/plugins/meta/portmap
+}
+
+# the real node's images: stand-in service + pause, static, for linux/amd64 and
+# arm64 (reproducible: -trimpath, no build id), and the builder that packs and
+# pushes them; keyed by the sources and the Go version
+build_images() {
+  local key dir
+  key=$( (cd "$here/tools/images" && cat go.mod go.sum ./*.go ./*/*.go; go env GOVERSION) | sha256sum | cut -c1-12)
+  dir="$bin/images-$key"
+  [ -x "$dir/images" ] && { echo "$dir"; return 0; }
+  log "building the real node's images (stand-in, pause) and their builder"
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+  (cd "$here/tools/images" && for a in amd64 arm64; do for c in standin pause; do
+    CGO_ENABLED=0 GOOS=linux GOARCH=$a go build -trimpath -buildvcs=false -ldflags "-s -w -buildid=" \
+      -o "$dir.tmp/$c-$a" "./$c"; done; done && go build -trimpath -o "$dir.tmp/images" .)
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  echo "$dir"
+}
+
+if [ "${1:-}" = images ]; then build_images; exit 0; fi # prints the images dir
+
+# what: "cluster" (control plane only), "registry", "realnode" (registry, kubelet, containerd, CNI plugins),
+# "images" (the real node's images; prints their dir), or "all" (default: everything)
 build_kube
 build_kwok
 if [ "${1:-all}" = all ]; then
@@ -74,5 +131,10 @@ fi
 if [ "${1:-all}" = all ] || [ "${1:-}" = registry ]; then
   # the reference OCI registry (distribution), served on 127.0.0.1 by the tests
   build_goinstall registry "$REGISTRY_VERSION" github.com/distribution/distribution/v3/cmd/registry registry
+fi
+if [ "${1:-all}" = all ] || [ "${1:-}" = realnode ]; then
+  build_goinstall registry "$REGISTRY_VERSION" github.com/distribution/distribution/v3/cmd/registry registry
+  build_realnode
+  [ "${1:-}" = realnode ] || build_images >/dev/null
 fi
 echo "$bin"
