@@ -200,6 +200,9 @@ up() {
 
 down() {
   local node=""
+  rm -f "$state/realnode.reason"
+  # only the state dir that ran the real node cleans the machine-wide leftovers
+  [ -d "$rn" ] || { rm -f "$state/images.env"; return 0; }
   [ -f "$rn/node" ] && node=$(cat "$rn/node")
   # the processes were stopped by down.sh (pid file); runc containers and shims may remain
   if [ -d "$rn/containerd/state" ] || [ -d "$shim_dir" ]; then
