@@ -77,7 +77,8 @@ build_gotags() { # name version tags package... (CGO off, into $bin/name-version
   mkdir -p "$dir" && mv "$dir.tmp"/* "$dir/" && rmdir "$dir.tmp"
 }
 
-# the real node: kubelet (same module as the API server), containerd, CNI plugins
+# the real node: kubelet (same module and cgo setting as the API server, so it
+# reuses its build cache: ≈ 1 min), containerd, CNI plugins
 build_realnode() {
   local dir="$bin/kubelet-$KUBE_VERSION" v=${KUBE_VERSION#v}
   if [ ! -x "$dir/kubelet" ]; then
@@ -88,7 +89,7 @@ build_realnode() {
       ld="$ld -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
     done
     mkdir -p "$dir.tmp"
-    (cd "$here/tools/kube" && CGO_ENABLED=0 go build -trimpath -ldflags "$ld" -o "$dir.tmp/" k8s.io/kubernetes/cmd/kubelet)
+    (cd "$here/tools/kube" && go build -trimpath -ldflags "$ld" -o "$dir.tmp/" k8s.io/kubernetes/cmd/kubelet)
     rm -rf "$dir" && mv "$dir.tmp" "$dir"
   fi
   build_gotags containerd "$CONTAINERD_VERSION" "no_btrfs no_devmapper no_zfs no_aufs" \
