@@ -10,14 +10,20 @@ cache=${STELLA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stella-plugins}
 bin="$cache/bin"
 mkdir -p "$bin"
 log() { printf '[build] %s\n' "$*" >&2; }
-# one build at a time per cache (e2e packages run their TestMains in parallel)
-exec 9>"$cache/.build.lock"
-flock 9
+# one build at a time per cache (e2e packages run their TestMains in parallel);
+# the lock is taken only when something is missing (binaries land by rename,
+# so a cached run never waits behind another worktree's build), and each
+# build function checks again under it:
+#   if unlocked; then lock; build_x "$@"; return; fi
+locked=""
+unlocked() { [ -z "$locked" ]; }
+lock() { exec 9>"$cache/.build.lock"; flock 9; locked=1; }
 
 build_kube() {
   local dir="$bin/kube-$KUBE_VERSION" v=${KUBE_VERSION#v}
   [ -x "$dir/kube-apiserver" ] && [ -x "$dir/kubectl" ] && [ -x "$dir/kube-scheduler" ] &&
     [ -x "$dir/kube-controller-manager" ] && return 0
+  if unlocked; then lock; build_kube; return; fi
   log "building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl $KUBE_VERSION (cold: ≈ 9 min on 2 cores)"
   local ld="-s -w"
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
@@ -34,6 +40,7 @@ build_kube() {
 build_kwok() {
   local dir="$bin/kwok-$KWOK_VERSION"
   [ -x "$dir/kwok" ] && [ -x "$dir/etcd" ] && [ -d "$dir/crds" ] && [ -s "$dir/stages/node.yaml" ] && return 0
+  if unlocked; then lock; build_kwok; return; fi
   log "building kwok $KWOK_VERSION and etcd (≈ 1 min)"
   mkdir -p "$dir.tmp"
   (cd "$here/tools/kwok" && go build -trimpath -ldflags "-s -w" -o "$dir.tmp/" sigs.k8s.io/kwok/cmd/kwok &&
@@ -56,6 +63,7 @@ build_kwok() {
 build_goinstall() { # name version package binary
   local dir="$bin/$1-$2"
   [ -x "$dir/$4" ] && return 0
+  if unlocked; then lock; build_goinstall "$@"; return; fi
   log "building $4 $2"
   rm -rf "$dir.tmp.$4" && mkdir -p "$dir" "$dir.tmp.$4"
   GOBIN="$dir.tmp.$4" GOFLAGS=-trimpath go install -ldflags "-s -w" "$3@$2"
@@ -68,6 +76,7 @@ build_gotags() { # name version tags package... (CGO off, into $bin/name-version
   local missing=0 p
   for p in "$@"; do [ -x "$dir/${p##*/}" ] || missing=1; done
   [ "$missing" = 0 ] && return 0
+  if unlocked; then lock; build_gotags "$name" "$ver" "$tags" "$@"; return; fi
   log "building $name $ver (${*##*/})"
   rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
   local pkgs=() ; for p in "$@"; do pkgs+=("$p@$ver"); done
@@ -81,6 +90,7 @@ build_gotags() { # name version tags package... (CGO off, into $bin/name-version
 # reuses its build cache: ≈ 1 min), containerd, CNI plugins
 build_realnode() {
   local dir="$bin/kubelet-$KUBE_VERSION" v=${KUBE_VERSION#v}
+  if [ ! -x "$dir/kubelet" ] && unlocked; then lock; build_realnode; return; fi
   if [ ! -x "$dir/kubelet" ]; then
     log "building kubelet $KUBE_VERSION (≈ 1 min once the API server is cached)"
     local ld="-s -w"
@@ -102,18 +112,20 @@ build_realnode() {
 
 # the real node's images: stand-in service + pause, static, for linux/amd64 and
 # arm64 (reproducible: -trimpath, no build id), and the builder that packs and
-# pushes them; keyed by the sources and the Go version
+# pushes them; keyed by the sources and the Go version. Small (≈ 20 s), so
+# built without the lock in a temp dir of its own: the first rename wins.
 build_images() {
-  local key dir
+  local key dir tmp
   key=$( (cd "$here/tools/images" && cat go.mod go.sum ./*.go ./*/*.go; go env GOVERSION) | sha256sum | cut -c1-12)
   dir="$bin/images-$key"
   [ -x "$dir/images" ] && { echo "$dir"; return 0; }
   log "building the real node's images (stand-in, pause) and their builder"
-  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+  tmp=$(mktemp -d "$dir.tmp.XXXXXX")
   (cd "$here/tools/images" && for a in amd64 arm64; do for c in standin pause; do
     CGO_ENABLED=0 GOOS=linux GOARCH=$a go build -trimpath -buildvcs=false -ldflags "-s -w -buildid=" \
-      -o "$dir.tmp/$c-$a" "./$c"; done; done && go build -trimpath -o "$dir.tmp/images" .)
-  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+      -o "$tmp/$c-$a" "./$c"; done; done && go build -trimpath -o "$tmp/images" .)
+  chmod 755 "$tmp"
+  mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
   echo "$dir"
 }
 
