@@ -170,11 +170,14 @@ func Restarts(p *corev1.Pod, baseline map[string]int32) []Finding {
 		if !seen || cs.RestartCount <= before {
 			continue
 		}
-		msg := fmt.Sprintf("restarted %d time(s) during the check", cs.RestartCount-before)
+		msg, reason := fmt.Sprintf("restarted %d time(s) during the check", cs.RestartCount-before), "RestartedDuringCheck"
 		if t := cs.LastTerminationState.Terminated; t != nil {
 			msg += "; last exit: " + terminatedText(t)
+			if t.Reason == "OOMKilled" { // the kubelet's reason names the cause (a real kubelet restarts at once)
+				reason = t.Reason
+			}
 		}
-		out = append(out, Finding{Pod: p.Name, Container: cs.Name, Reason: "RestartedDuringCheck", Message: msg, Certain: true, Restarts: cs.RestartCount})
+		out = append(out, Finding{Pod: p.Name, Container: cs.Name, Reason: reason, Message: msg, Certain: true, Restarts: cs.RestartCount})
 	}
 	return out
 }

@@ -171,3 +171,17 @@ status:
 	assertFindings(t, Restarts(p, base), []Finding{{Container: "app", Reason: "RestartedDuringCheck",
 		Message: "restarted 1 time(s) during the check; last exit: Error (exit code 1)", Certain: true, Restarts: 1}})
 }
+
+// A restart whose last exit was the memory limit names it, as a real kubelet
+// restarts an OOMKilled container at once (running again, not ready yet).
+func TestRestartsOOMKilled(t *testing.T) {
+	p := podOf(t, `
+metadata: {name: p, uid: u1}
+status:
+  phase: Running
+  containerStatuses:
+  - {name: app, ready: false, restartCount: 1, state: {running: {}}, lastState: {terminated: {reason: OOMKilled, exitCode: 137}}}
+`)
+	assertFindings(t, Restarts(p, map[string]int32{"u1/app": 0}), []Finding{{Container: "app", Reason: "OOMKilled",
+		Message: "restarted 1 time(s) during the check; last exit: OOMKilled (exit code 137)", Certain: true, Restarts: 1}})
+}
