@@ -100,7 +100,7 @@ func TestRealNodePromote(t *testing.T) {
 	})
 
 	t.Run("crash loop: certain failure, rollback, real log lines", func(t *testing.T) {
-		r := e.promote(e.authorityArgs("crash.yaml", "crash, -after=1s"), "--timeout", "15m")
+		r := e.promote(e.authorityArgs("crash.yaml", "crash, -after=1s"), "--timeout", "15m", "--stable-for", "10s")
 		ev := e.expectRolledBack(t, r, 2, "CrashLoopBackOff", "Error", "RestartedDuringCheck")
 		t.Logf("crash loop: verdict and rollback in %s (%s: %s)", r.Duration.Round(time.Millisecond), ev.Reason, ev.Message)
 		if r.Duration > 90*time.Second {

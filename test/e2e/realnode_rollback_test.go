@@ -45,7 +45,7 @@ func TestRealNodeNeverReadyAndSafeRollback(t *testing.T) {
 
 	t.Run("safe-rollback off a crash loop onto a verified revision", func(t *testing.T) {
 		good, _ := e.revision()
-		r := e.promote(e.authorityArgs("crash.yaml", "crash, -after=1s"), "--timeout", "15m", "--no-rollback")
+		r := e.promote(e.authorityArgs("crash.yaml", "crash, -after=1s"), "--timeout", "15m", "--stable-for", "10s", "--no-rollback")
 		expectExit(t, r, 2, "crash loop left in place")
 		if _, st := e.revision(); st != "failed" {
 			t.Fatalf("--no-rollback: release is %s", st)
