@@ -64,7 +64,7 @@ DIST_PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd6
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .PHONY: dist docs docs-check
-dist: ## cross-compile, archive (reproducibly), SHA256SUMS, helm plugin tarballs, krew/stella.yaml
+dist: ## cross-compile, archive (reproducibly), SHA256SUMS, helm plugin tarballs (+ .prov and stella-plugins.gpg when STELLA_SIGN_KEY/STELLA_SIGN_NAME name a key), krew/stella.yaml
 	@rm -rf dist && mkdir -p dist/build
 	@for p in $(DIST_PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; echo "build $$os/$$arch"; \
 	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -buildvcs=false -ldflags '$(LDFLAGS)' \

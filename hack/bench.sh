@@ -9,6 +9,7 @@
 #   rollback        hack/bench-ops.sh rollback  (vs helm rollback --wait + kubectl rollout status)
 #   real node       hack/bench-realnode.sh  (crash loop on the real node vs helm upgrade --atomic --timeout 2m)
 #   verify-pods     hack/bench-verify.sh    (vs kubectl get pods/wait/rollout status; two sizes)
+#   offline-kit     hack/bench-offlinekit.sh (vs crane pull --format=oci; align --check-registry HEADs)
 # Knobs (defaults): BENCH_ALIGN_BENCHTIME (1x), BENCH_BOOKMARK_REVISIONS (25,50),
 # BENCH_BOOKMARK_RUNS (5), BENCH_ATOMIC_TIMEOUT (60s), BENCH_VERIFY_DEPLOYMENTS
 # ("100 200": the input doubles), BENCH_REPLICAS (25), BENCH_WAIT_TIMEOUT (60s).
@@ -119,6 +120,10 @@ done
   echo
 } >>"$work/verify.md"
 
+log "offline-kit"
+hack/bench-offlinekit.sh >/dev/null
+demote docs/benchmarks-offlinekit.md >"$work/offlinekit.md"
+
 # goals: one line per goal of the issues, read back from the sections.
 {
   echo "## Goals at a glance"
@@ -136,6 +141,7 @@ done
         $1 * '"${BENCH_REPLICAS:-25}"', r, (r <= 1.2 ? "met" : "**not met**"), $5, ($5 <= 20 ? "met" : "**not met**") }'
     grep -o 'verdict [0-9.]* s (goal ≤ 30 s)' "$work/verify-last.md" | awk '{ printf "- verify-pods --wait, crash-looping Deployment: %s s to verdict (goal ≤ 30 s): %s\n", $2, ($2 + 0 <= 30 ? "met" : "**not met**") }'
   fi
+  grep -E '^- (offline-kit images|second run|align --check-registry)' docs/benchmarks-offlinekit.md
   echo
 } >"$work/goals.md"
 
@@ -163,5 +169,7 @@ elapsed=$(( $(date +%s) - start ))
   echo "## verify-pods vs kubectl get pods / wait / rollout status"
   echo
   cat "$work/verify.md"
+  echo
+  cat "$work/offlinekit.md"
 } >"$out"
 log "wrote $out ($(( elapsed / 60 )) min $(( elapsed % 60 )) s)"

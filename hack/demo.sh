@@ -5,7 +5,9 @@
 #   smoke (§3.3) → a failing release caught fast → promote edge → stable (§3, §5)
 #   → a bad promote rolled back with evidence → a bad release safe-rolled back
 #   (§3 rollback) → on the real node when it is up: a real crash loop rolled
-#   back with the container's real log lines → the journal and its drill-log rows (§6).
+#   back with the container's real log lines → the journal and its drill-log rows
+#   (§6) → the airgap offline kit (§2.4 debug store, images, verify, push to a
+#   mirror, align --check-registry).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -128,5 +130,54 @@ realnode_scenes
 step "runbook §6: the operations journal and its drill-log rows"
 expect 0 $ks journal stellaops -n "$ns"
 expect 0 $ks journal stellaops -n "$ns" --format markdown
+
+# --- airgap channel (issue 15): offline kit from a loopback registry → verify → mirror → check-registry ---
+# The example tree pins digests no registry has, so this block pushes its own small images (crane, from
+# the cache) for every pin of the airgap manifest to a loopback "upstream" registry, points a copy of the
+# tree's airgap manifest at them and re-pins its values/compose with align --fix. Both registries (the
+# reference distribution registry) listen on 127.0.0.1 and are stopped by pid at the end of the block.
+airgap_demo() (
+  set -u
+  reg=$bindir/registry-$REGISTRY_VERSION/registry crane=$bindir/crane-$CRANE_VERSION/crane
+  work=$(mktemp -d)
+  trap 'kill $(cat "$work/pids" 2>/dev/null) 2>/dev/null; rm -rf "$work"' EXIT
+  serve() { # name → prints host:port
+    local port; port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    printf 'version: 0.1\nlog: {level: error, accesslog: {disabled: true}}\nstorage: {filesystem: {rootdirectory: %s}, delete: {enabled: true}}\nhttp: {addr: 127.0.0.1:%s}\n' \
+      "$work/$1" "$port" >"$work/$1.yml"
+    OTEL_TRACES_EXPORTER=none OTEL_SDK_DISABLED=true "$reg" serve "$work/$1.yml" >"$work/$1.log" 2>&1 &
+    echo $! >>"$work/pids" # serve runs in $(…): the pid goes through a file
+    for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+    echo "127.0.0.1:$port"
+  }
+  up=$(serve upstream) mirror=$(serve mirror)
+  cp -r "$deploy" "$work/" && m=$work/deploy/releases/2025.09.2-airgap.yaml
+  while IFS= read -r line; do # every pin → an image pushed to the loopback upstream, same path and tag
+    if [[ $line =~ ^([[:space:]]*image:[[:space:]]*)[^/]+/([^:@]+):([^@]+)@sha256:[0-9a-f]{64}$ ]]; then
+      path=${BASH_REMATCH[2]} tag=${BASH_REMATCH[3]}
+      echo "$path $tag $RANDOM" >"$work/layer.txt" && tar -C "$work" -cf "$work/layer.tar" layer.txt
+      "$crane" append --insecure -f "$work/layer.tar" -t "$up/$path:$tag" >/dev/null 2>&1
+      echo "${BASH_REMATCH[1]}$up/$path:$tag@$("$crane" digest --insecure "$up/$path:$tag")"
+    else echo "$line"; fi
+  done <"$m" >"$m.new" && mv "$m.new" "$m"
+  c=$work/deploy/channels.yaml kit=$work/offline-kit
+  expect 0 $hs align --channel airgap --config "$c" --fix >/dev/null
+  printf 'int main(void){return 0;}\n' >"$work/m.c" && mkdir -p "$work/release"
+  gcc -g -Wl,--build-id=sha1 -o "$work/m" "$work/m.c" && objcopy --only-keep-debug "$work/m" "$work/m.debug"
+  id=$(readelf -n "$work/m.debug" | awk '/Build ID/ {print $3}')
+  mkdir -p "$work/release/debug/.build-id/${id:0:2}" && cp "$work/m.debug" "$work/release/debug/.build-id/${id:0:2}/${id:2}.debug"
+  expect 0 $hs offline-kit mirror-debug --release-dir "$work/release" --offline-kit-dir "$kit"
+  expect 0 $hs offline-kit images --channel airgap --config "$c" --offline-kit-dir "$kit" --plain-http
+  expect 0 $hs offline-kit verify "$kit"
+  expect 0 $hs offline-kit push "$kit" --registry "$mirror/site" --plain-http
+  mapfile -t map < <($hs offline-kit push "$kit" --registry "$mirror/site" --plain-http -o flags 2>/dev/null | tr ' ' '\n')
+  expect 0 $hs align --channel airgap --config "$c" --check-registry --plain-http "${map[@]}"
+  gone=$(awk '/name: concelier/ {getline; print $2}' "$m"); gone=$mirror/site/${gone#*/}
+  ref=${gone%@*} && expect 0 "$crane" delete --insecure "${ref%:*}@${gone##*@}"
+  expect 2 $hs align --channel airgap --config "$c" --check-registry --plain-http "${map[@]}"
+)
+step "runbook §2.4 + airgap: offline kit (debug store, images by digest), verify, push to a mirror, align --check-registry"
+airgap_demo || exit 1
+# --- end airgap channel ---
 
 step "done in $(( $(date +%s) - t0 )) s"

@@ -6,6 +6,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/align"
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/interrupt"
 	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
@@ -36,10 +37,14 @@ Exit codes: 0 aligned · 2 drift · 4 invalid input (nothing changed).`,
   helm stella align --channel stable --fix --dry-run`,
 		Args: maxArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
+			if a.Fix && !a.DryRun {
+				interrupt.Hold() // writes files: a first Ctrl-C is not obeyed half-way through the write
+			}
 			f, err := output.ParseFormat(o)
 			if err != nil {
 				return err
 			}
+			a.Registry.Config = r.settings.RegistryConfig
 			if c.Flags().Changed("config") {
 				a.SetConfig(config)
 			}
@@ -80,5 +85,7 @@ func bindAlignFlags(cmd *cobra.Command, a *align.Align, config, o *string) {
 	fl.BoolVar(&a.Fix, "fix", false, "rewrite targets to pin exactly the manifest's digests")
 	fl.BoolVar(&a.DryRun, "dry-run", false, "with --fix: print the unified diff, write nothing")
 	fl.BoolVar(&a.Lint, "lint", false, "also helm-lint and render values targets, validate compose targets")
+	fl.BoolVar(&a.CheckRegistry, "check-registry", false, "HEAD every pin's digest in the registry targets pull from (after --registry-map)")
+	bindRegistryFlags(fl, &a.Registry)
 	fl.StringVarP(o, "output", "o", "table", "output format: table|json|yaml")
 }

@@ -19,6 +19,7 @@ func main() {
 	ctx, abort, stop := interrupt.Notify(context.Background())
 	root := newRoot(os.Stdout, os.Stderr)
 	root.abort = abort
+	root.cmd.SetArgs(completeArgs(os.Args[0], os.Args[1:]))
 	err := root.cmd.ExecuteContext(ctx)
 	stop()
 	os.Exit(int(exit.Report(os.Stderr, err, !root.ran)))

@@ -4,10 +4,11 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"helm.sh/helm/v3/pkg/cli"
 
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/interrupt"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
 	"github.com/stella-ops/stella-plugins/pkg/output"
 	"github.com/stella-ops/stella-plugins/pkg/promote"
@@ -34,7 +35,9 @@ upgrade through the Helm SDK without --atomic, fail-fast wait with the
 verify-pods engine, running digests = manifest pins, the channel's smoke
 suite. Any failure or interrupt rolls back to the bookmark (never uninstalls)
 and journals the evidence. --files-only runs the channel workflow instead:
-point the channel at --release, align --fix its files, align again.
+check everything first (release.channel, clean tree, free tag), point the
+channel at --release, align --fix its files, move its version markers,
+render the chart (align --lint; any drift restores every file), commit, tag.
 See docs/promote.md.
 
 Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
@@ -46,6 +49,7 @@ Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
   helm stella promote --files-only --channel stable --release deploy/releases/2025.10.0-stable.yaml --git-commit --git-tag`,
 		Args: maxArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
+			interrupt.Hold() // changes something: a first Ctrl-C cancels (clean up, roll back) rather than exits
 			return runPromote(c, r, p, &fl, args)
 		},
 	}
@@ -63,10 +67,15 @@ Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
 	f.DurationVar(&p.LockTimeout, "lock-timeout", 0, "how long the lock outlives a crashed holder (default 2m)")
 	f.StringVar(&p.SmokeSuite, "smoke-suite", "", "smoke suite file (default: the channel's smoke:)")
 	f.DurationVar(&p.SmokeTimeout, "smoke-timeout", 0, "overall smoke timeout (default 5m)")
+	f.BoolVar(&p.NoSmoke, "no-smoke", false, "skip the smoke suite (journaled as skipped)")
+	f.IntVar(&p.KeepBookmarks, "keep-bookmarks", p.KeepBookmarks, "keep promote's newest N automatic bookmarks of the release, deleting older ones (0 keeps all; operators' bookmarks are never deleted)")
+	f.DurationVar(&p.BookmarkMaxAge, "bookmark-max-age", 0, "also delete promote's automatic bookmarks older than this (0: no age limit)")
 	f.BoolVar(&p.FilesOnly, "files-only", false, "channel workflow: point --channel at --release and align its files; no cluster")
 	f.StringVar(&p.ReleaseManifest, "release", "", "release manifest (with --files-only: the channel's new manifest)")
-	f.BoolVar(&p.GitCommit, "git-commit", false, "with --files-only: commit exactly the changed files")
-	f.BoolVar(&p.GitTag, "git-tag", false, "with --files-only: tag stable/airgap promotions")
+	f.BoolVar(&p.CheckRegistry, "check-registry", false, "preflight: HEAD every pin's digest in its registry (also the channel's checkRegistry)")
+	bindRegistryFlags(f, &p.Registry)
+	f.BoolVar(&p.GitCommit, "git-commit", false, "with --files-only: commit exactly the changed files plus a new or modified --release manifest (refused on uncommitted changes in the channel's files)")
+	f.BoolVar(&p.GitTag, "git-tag", false, "with --files-only: tag the promotion commit (stable: VERSION, airgap: VERSION-airgap; other channels: refused); an identical rerun is a no-op")
 	f.StringVarP(&fl.output, "output", "o", "table", "output format: table|json|yaml")
 	return cmd
 }
@@ -83,7 +92,7 @@ func runPromote(c *cobra.Command, r *root, p *promote.Promote, fl *promoteFlags,
 		p.Release, p.Chart = args[0], args[1]
 	}
 	p.Plan = p.Plan || fl.dryRun
-	p.Progress, p.Abort = r.err, r.abort
+	p.Progress, p.Abort, p.Registry.Config = r.err, r.abort, r.settings.RegistryConfig
 	cfg, err := r.clients()
 	if err != nil && !p.FilesOnly {
 		return err
@@ -103,18 +112,35 @@ func runPromote(c *cobra.Command, r *root, p *promote.Promote, fl *promoteFlags,
 }
 
 // stage builds the configuration of --require-stage CONTEXT/NAMESPACE/RELEASE:
-// the same kubeconfig, the other context.
+// the same kubeconfig, the other context and namespace, and the caller's
+// own credentials and TLS settings (--kube-token, --kube-as-user,
+// --kube-as-group, --kube-ca-file, --kube-tls-server-name,
+// --kube-insecure-skip-tls-verify, their HELM_* variables, QPS and burst),
+// through Helm's own settings so the stage client is built as Helm builds
+// the main one. --kube-apiserver is not carried over: it names the target
+// cluster's server, the stage's comes from its context.
 func (r *root) stage(spec string) (*kube.Config, string, error) {
 	parts := strings.Split(spec, "/")
 	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
 		return nil, "", exit.InvalidInput("flag --require-stage: want CONTEXT/NAMESPACE/RELEASE, got %q", spec)
 	}
-	flags := genericclioptions.NewConfigFlags(true)
-	kc := r.settings.KubeConfig
-	flags.KubeConfig, flags.Context, flags.Namespace = &kc, &parts[0], &parts[1]
-	cfg, err := kube.Init(flags, kube.Options{Context: parts[0], Namespace: parts[1], HelmDriver: helmDriver()})
+	s := stageSettings(r.settings, parts[0], parts[1])
+	cfg, err := kube.Init(s.RESTClientGetter(), kube.Options{Context: parts[0], Namespace: parts[1], HelmDriver: helmDriver()})
 	if err != nil {
 		return nil, "", exit.InvalidInput("flag --require-stage: %v", err)
 	}
 	return cfg, parts[2], nil
+}
+
+// stageSettings copies the caller's connection settings onto a fresh
+// EnvSettings pointed at context and namespace.
+func stageSettings(caller *cli.EnvSettings, context, namespace string) *cli.EnvSettings {
+	s := cli.New()
+	s.KubeConfig, s.KubeContext, s.KubeAPIServer = caller.KubeConfig, context, ""
+	s.KubeToken, s.KubeAsUser, s.KubeAsGroups = caller.KubeToken, caller.KubeAsUser, caller.KubeAsGroups
+	s.KubeCaFile, s.KubeTLSServerName = caller.KubeCaFile, caller.KubeTLSServerName
+	s.KubeInsecureSkipTLSVerify = caller.KubeInsecureSkipTLSVerify
+	s.BurstLimit, s.QPS = caller.BurstLimit, caller.QPS
+	s.SetNamespace(namespace)
+	return s
 }

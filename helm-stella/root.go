@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"helm.sh/helm/v3/pkg/cli"
 
-	"github.com/stella-ops/stella-plugins/pkg/exit"
+	stella "github.com/stella-ops/stella-plugins/internal/cli"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
 )
 
@@ -23,11 +23,10 @@ type root struct {
 }
 
 func newRoot(out, errw io.Writer) *root {
-	cobra.EnableTraverseRunHooks = true
 	r := &root{settings: cli.New(), out: out, err: errw}
-	r.cmd = &cobra.Command{
-		Use:   "stella",
-		Short: "Align, promote and safely roll back Helm releases of Stella Ops",
+	r.cmd = stella.NewRoot(stella.Root{
+		Display: "helm stella",
+		Short:   "Align, promote and safely roll back Helm releases of Stella Ops",
 		Long: `helm stella turns the Stella Ops deployment runbook into commands:
 release manifest ↔ values ↔ compose digest alignment (align), staging →
 production promotion with gates and evidence-keeping rollback (promote), and
@@ -35,18 +34,7 @@ guarded rollback with stuck-release recovery and a journal (safe-rollback).
 
 Exit codes: 0 ok · 1 operational error · 2 check failed · 3 timeout ·
 4 invalid input · 5 refused by a safety guard.`,
-		Annotations:       map[string]string{cobra.CommandDisplayNameAnnotation: "helm stella"},
-		SilenceUsage:      true,
-		SilenceErrors:     true,
-		Args:              noArgs,
-		RunE:              func(c *cobra.Command, _ []string) error { return c.Help() },
-		PersistentPreRunE: func(*cobra.Command, []string) error { r.ran = true; return nil },
-	}
-	r.cmd.CompletionOptions.HiddenDefaultCmd = true
-	r.cmd.SetOut(out)
-	r.cmd.SetErr(errw)
-	r.cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return exit.InvalidInput("%s (see '%s --help')", err, c.CommandPath())
+		Out: out, Err: errw, Ran: &r.ran,
 	})
 	r.settings.AddFlags(r.cmd.PersistentFlags())
 	r.cmd.PersistentFlags().BoolVar(&r.noColor, "no-color", false, "never colour the output")
@@ -76,18 +64,8 @@ func (r *root) clients() (*kube.Config, error) {
 	})
 }
 
-func noArgs(c *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return exit.InvalidInput("unknown command %q for %q", args[0], c.CommandPath())
-	}
-	return nil
-}
-
-func maxArgs(n int) cobra.PositionalArgs {
-	return func(c *cobra.Command, args []string) error {
-		if len(args) > n {
-			return exit.InvalidInput("%q accepts at most %d argument(s), received %d", c.CommandPath(), n, len(args))
-		}
-		return nil
-	}
-}
+// noArgs and maxArgs are the shared argument checks (exit 4).
+var (
+	noArgs  = stella.NoArgs
+	maxArgs = stella.MaxArgs
+)

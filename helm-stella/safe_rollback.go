@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/interrupt"
 	"github.com/stella-ops/stella-plugins/pkg/output"
 	"github.com/stella-ops/stella-plugins/pkg/rollback"
 	"github.com/stella-ops/stella-plugins/pkg/watch"
@@ -31,6 +32,7 @@ Exit codes: 0 rolled back and verified · 2 rolled back but verification or
 smoke failed · 3 timeout · 4 invalid input · 5 refused (nothing changed).`,
 		Args: maxArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			interrupt.Hold() // changes something: a first Ctrl-C cancels (clean up, roll back) rather than exits
 			f, err := output.ParseFormat(format)
 			if err != nil {
 				return err
@@ -71,6 +73,7 @@ smoke failed · 3 timeout · 4 invalid input · 5 refused (nothing changed).`,
 	fl.StringVar(&o.Channel, "channel", "", "channel whose smoke suite runs after verification (with --config)")
 	fl.StringVar(&o.Config, "config", "", "channels file (with --channel)")
 	fl.StringVar(&o.SmokeSuite, "smoke", "", "smoke suite file (default: the channel's smoke:)")
+	fl.BoolVar(&o.NoSmoke, "no-smoke", false, "skip the smoke suite (journaled as skipped), e.g. when the smoke target itself is broken")
 	fl.StringVarP(&format, "output", "o", "table", "output format: table|json|yaml")
 	return cmd
 }

@@ -7,11 +7,13 @@ import (
 
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/interrupt"
 	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
 func newBookmarkListCmd(r *root) *cobra.Command {
 	var o string
+	var all bool
 	cmd := &cobra.Command{
 		Use:   "list [RELEASE]",
 		Short: "List the namespace's bookmarks, of RELEASE if given, oldest first",
@@ -25,7 +27,9 @@ func newBookmarkListCmd(r *root) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			list, err := bookmark.NewList(cfg).Run(c.Context(), firstArg(args))
+			l := bookmark.NewList(cfg)
+			l.AllNamespaces = all
+			list, err := l.Run(c.Context(), firstArg(args))
 			if err != nil {
 				return err
 			}
@@ -33,6 +37,7 @@ func newBookmarkListCmd(r *root) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&o, "output", "o", "table", "output format: table|json|yaml")
+	cmd.Flags().BoolVarP(&all, "all-namespaces", "A", false, "list the bookmarks of every namespace (NAMESPACE column when several)")
 	return cmd
 }
 
@@ -71,6 +76,7 @@ func newBookmarkDeleteCmd(r *root) *cobra.Command {
 		Short: "Delete one bookmark",
 		Args:  bookmarkNameArg,
 		RunE: func(c *cobra.Command, args []string) error {
+			interrupt.Hold() // changes something: a first Ctrl-C cancels (clean up, roll back) rather than exits
 			format, err := output.ParseFormat(o)
 			if err != nil {
 				return err

@@ -1,9 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/spf13/cobra"
 
@@ -17,14 +22,18 @@ func init() { register(newJournalCmd) }
 // journalFlags are the command line as typed; options() checks them once.
 type journalFlags struct {
 	since, output, format string
+	keep                  int
+	maxAge                string
 }
 
 // journalOptions are the checked flags.
 type journalOptions struct {
-	release  string
-	since    time.Duration // 0: everything
-	output   output.Format
-	markdown bool
+	release   string
+	since     time.Duration // 0: everything
+	sinceText string        // --since as typed, for the empty message
+	output    output.Format
+	markdown  bool
+	retain    journal.Retention
 }
 
 func newJournalCmd(r *root) *cobra.Command {
@@ -54,10 +63,24 @@ See docs/journal.md.`,
 			if o.since > 0 {
 				since = time.Now().Add(-o.since)
 			}
-			entries, err := journal.New(cfg.Typed, cfg.Namespace).List(c.Context(), o.release, since)
+			j := journal.New(cfg.Typed, cfg.Namespace)
+			ids, err := j.Prune(c.Context(), o.release, o.retain)
+			if note := journal.RetentionNote(ids, o.retain); note != "" {
+				fmt.Fprintln(r.err, note)
+			}
 			if err != nil {
 				return err
 			}
+			entries, err := j.List(c.Context(), o.release, since)
+			if err != nil {
+				return err
+			}
+			if len(entries) == 0 {
+				if err := namespaceExists(c.Context(), cfg.Typed, cfg.Namespace); err != nil {
+					return err
+				}
+			}
+			o.sinceText = f.since
 			return printJournal(r.out, r.err, o, journal.Report{Namespace: cfg.Namespace, Release: o.release, Entries: entries})
 		},
 	}
@@ -65,6 +88,8 @@ See docs/journal.md.`,
 	fl.StringVar(&f.since, "since", "", "only entries started within this age, e.g. 30d, 2w, 36h (default: all)")
 	fl.StringVarP(&f.output, "output", "o", "table", "output format: table|json|yaml")
 	fl.StringVar(&f.format, "format", "", "markdown: the runbook §6 drill-log table instead of -o")
+	fl.IntVar(&f.keep, "prune-keep", 0, "with RELEASE: first delete all but the newest N finished entries (needs delete on configmaps)")
+	fl.StringVar(&f.maxAge, "prune-max-age", "", "with RELEASE: first delete finished entries that ended longer ago than AGE, e.g. 90d")
 	return cmd
 }
 
@@ -78,6 +103,18 @@ func (f *journalFlags) options(c *cobra.Command, args []string) (journalOptions,
 		if o.since, err = journal.ParseSince(f.since); err != nil {
 			return o, exit.InvalidInput("flag --since: %v", err)
 		}
+	}
+	if f.keep < 0 {
+		return o, exit.InvalidInput("flag --prune-keep: must not be negative, got %d", f.keep)
+	}
+	o.retain.Keep = f.keep
+	if f.maxAge != "" {
+		if o.retain.MaxAge, err = journal.ParseSince(f.maxAge); err != nil {
+			return o, exit.InvalidInput("flag --prune-max-age: %v", err)
+		}
+	}
+	if o.retain.Enabled() && o.release == "" {
+		return o, exit.InvalidInput("flags --prune-keep/--prune-max-age: name the RELEASE whose entries to prune")
 	}
 	if o.output, err = output.ParseFormat(f.output); err != nil {
 		return o, err
@@ -101,8 +138,35 @@ func printJournal(out, errw io.Writer, o journalOptions, r journal.Report) error
 		return err
 	}
 	if len(r.Entries) == 0 && o.output == output.Table {
-		_, err := fmt.Fprintf(errw, "No journal entries in namespace %s.\n", r.Namespace)
+		_, err := fmt.Fprintf(errw, "No journal entries%s in namespace %s.\n", filters(o), r.Namespace)
 		return err
 	}
 	return journal.Render(out, o.output, r)
+}
+
+// filters names the filters of an empty listing: " for release X since 30d".
+func filters(o journalOptions) string {
+	var s string
+	if o.release != "" {
+		s += " for release " + o.release
+	}
+	if o.sinceText != "" {
+		s += " since " + o.sinceText
+	}
+	return s
+}
+
+// namespaceExists tells an empty journal from a namespace that does not
+// exist (exit 4). Reading a Namespace is cluster-scoped: when the journal's
+// Role cannot, the empty listing stands (the message still names the
+// namespace); any other error is exit 1.
+func namespaceExists(ctx context.Context, c kubernetes.Interface, ns string) error {
+	_, err := c.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+	switch {
+	case err == nil, apierrors.IsForbidden(err):
+		return nil
+	case apierrors.IsNotFound(err):
+		return exit.InvalidInput("flag --namespace: namespace %s not found", ns)
+	}
+	return fmt.Errorf("journal: cannot tell whether namespace %s exists: %w", ns, err)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/interrupt"
 	"github.com/stella-ops/stella-plugins/pkg/output"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
 )
@@ -59,6 +60,7 @@ Exit codes: 0 all passed · 2 a check failed · 3 overall --timeout reached ·
 }
 
 func runSmoke(c *cobra.Command, r *root, f *smokeFlags, args []string) error {
+	interrupt.Hold() // runs test hooks: a first Ctrl-C cancels them rather than exits
 	format, opts, err := f.options(args)
 	if err != nil {
 		return err

@@ -1,11 +1,32 @@
-# Helm install/update hook of the stella plugin on Windows: uses a binary
-# already in the plugin dir, else HELM_STELLA_BIN_TGZ, else the release
-# download for exactly plugin.yaml's version.
+# Helm install/update hook of the stella plugin on Windows. Puts
+# bin\helm-stella.exe in the plugin dir, trying in order (as install.sh):
+#   1. a binary already in the plugin dir of exactly plugin.yaml's version
+#      (on `helm plugin update` an older binary is replaced, never kept)
+#   2. a local archive named by HELM_STELLA_BIN_TGZ (airgap)
+#   3. the release download for this arch and exactly plugin.yaml's version
+#      (HELM_STELLA_DOWNLOAD_URL overrides the base URL)
+# Then it copies the binary to plugin.complete: Helm runs <plugin dir>\plugin.complete
+# for completion, which on Windows must be an executable, not the sh script;
+# helm-stella answers completions when started under that name.
 $ErrorActionPreference = "Stop"
-$dir = $env:HELM_PLUGIN_DIR
-$bin = Join-Path $dir "bin\helm-stella.exe"
-if (Test-Path $bin) { Write-Host "stella plugin: using $bin"; exit 0 }
+$dir = if ($env:HELM_PLUGIN_DIR) { $env:HELM_PLUGIN_DIR } else { Split-Path -Parent $PSScriptRoot }
+$bin = Join-Path (Join-Path $dir "bin") "helm-stella.exe"
+$complete = Join-Path $dir "plugin.complete"
 $version = (Select-String -Path (Join-Path $dir "plugin.yaml") -Pattern '^version:\s*"?([^"]+)"?').Matches[0].Groups[1].Value
+
+function Get-StellaVersion($path) {
+  try { return ((& $path version -o json 2>$null) | Out-String | ConvertFrom-Json).version } catch { return "" }
+}
+
+if (Test-Path $bin) {
+  $have = Get-StellaVersion $bin
+  if ($have -eq $version) {
+    Copy-Item -Force $bin $complete
+    Write-Host "stella plugin: using $bin (v$have)"
+    exit 0
+  }
+  Write-Host "stella plugin: $bin is v$(if ($have) { $have } else { 'unknown' }), plugin.yaml wants v${version}: replacing it"
+}
 $arch = if ($env:PROCESSOR_ARCHITECTURE -eq "ARM64") { "arm64" } else { "amd64" }
 $archive = "stella-${version}-windows-${arch}.tgz"
 $tmp = New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid()))
@@ -16,9 +37,15 @@ try {
     Invoke-WebRequest -Uri "$base/$archive" -OutFile $tgz
   }
   tar -xzf $tgz -C $tmp
+  # nested stella\ layout or flat
+  $found = @((Join-Path $tmp "stella\bin\helm-stella.exe"), (Join-Path $tmp "bin\helm-stella.exe")) | Where-Object { Test-Path $_ } | Select-Object -First 1
+  if (-not $found) { throw "$tgz holds no bin\helm-stella.exe" }
   New-Item -ItemType Directory -Force -Path (Join-Path $dir "bin") | Out-Null
-  Move-Item (Join-Path $tmp "stella\bin\helm-stella.exe") $bin
-  Write-Host "stella plugin: installed $bin"
+  Move-Item -Force $found $bin
+  $have = Get-StellaVersion $bin
+  if ($have -ne $version) { throw "$tgz holds helm-stella v$have, plugin.yaml wants v$version" }
+  Copy-Item -Force $bin $complete
+  Write-Host "stella plugin: installed $bin (v$have)"
 } catch {
   Write-Error "stella plugin: could not install helm-stella v${version} for windows/${arch}: $_"
   exit 1

@@ -64,8 +64,18 @@ func (p *packager) helmArchive(build, goos, arch, ext string) error {
 	for i, f := range files {
 		nested[i] = entry{"stella/" + f.name, f.src, f.mode}
 	}
-	_, err := p.write(base+".tgz", nested, false)
-	return err
+	if _, err := p.write(base+".tgz", nested, false); err != nil {
+		return err
+	}
+	if p.signer == nil {
+		return nil
+	}
+	for _, name := range []string{base + "-flat.tgz", base + ".tgz"} {
+		if err := p.signer.sign(filepath.Join(p.dist, name), "stella", p.version); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // write builds the archive in memory, writes it and records its checksum.

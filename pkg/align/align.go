@@ -7,6 +7,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/image"
+	"github.com/stella-ops/stella-plugins/pkg/registry"
 )
 
 // Align is the align operation. Set the option fields, then call Run.
@@ -25,7 +26,10 @@ type Align struct {
 	Fix         bool     // rewrite targets to pin the manifest's digests
 	DryRun      bool     // with Fix: compute the diff, write nothing
 	Lint        bool     // helm lint + render values targets; validate compose targets
-	Progress    io.Writer
+	// CheckRegistry HEADs every pin in the registry targets pull from (registry.go).
+	CheckRegistry bool
+	Registry      registry.Options
+	Progress      io.Writer
 	// ConfigData, with Fix, is new content for the channels file (promote
 	// --files-only points a channel at a new manifest): targets are checked
 	// against it, and it is written with the fixes in one all-or-nothing
@@ -88,6 +92,11 @@ func (a *Align) Run(ctx context.Context) (*Result, error) {
 				return nil, err
 			}
 			r.findings = append(r.findings, lf...)
+		}
+	}
+	if a.CheckRegistry {
+		if err := a.checkRegistry(ctx, runs); err != nil {
+			return nil, err
 		}
 	}
 	a.collect(runs, res)

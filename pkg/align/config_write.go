@@ -18,8 +18,10 @@ import (
 func (a *Align) withConfig(runs []*run, plans []*fixPlan, writes []fileWrite, res *Result) ([]fileWrite, error) {
 	saved := make([]target, len(plans))
 	for i, p := range plans {
-		saved[i] = *p.target
-		*p.target = *p.next
+		if p.target != nil {
+			saved[i] = *p.target
+			*p.target = *p.next
+		}
 	}
 	var left []string
 	for _, r := range runs {
@@ -30,7 +32,9 @@ func (a *Align) withConfig(runs []*run, plans []*fixPlan, writes []fileWrite, re
 		}
 	}
 	for i, p := range plans {
-		*p.target = saved[i]
+		if p.target != nil {
+			*p.target = saved[i]
+		}
 	}
 	if len(left) > 0 {
 		sort.Strings(left)

@@ -6,6 +6,8 @@ import (
 	"io"
 	"log"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -59,9 +61,15 @@ func (r *run) lintValues(ctx context.Context, t *target) ([]Finding, error) {
 	var out []Finding
 	lint := action.NewLint()
 	lint.Namespace, lint.KubeVersion = "default", kubeVersion
+	seen := map[string]bool{}
 	for _, m := range lint.Run([]string{r.chart}, vals).Messages {
 		if m.Severity >= support.ErrorSev {
-			out = append(out, r.lintFinding(t.path, filepath.Join(r.chart, m.Path), 0, "helm lint: "+m.Err.Error()))
+			if seen[m.Err.Error()] { // helm lint reports one template error per pass
+				continue
+			}
+			seen[m.Err.Error()] = true
+			file, line := templateAt(r.chart, m.Path, m.Err.Error())
+			out = append(out, r.lintFinding(t.path, file, line, "helm lint: "+m.Err.Error()))
 		} else if m.Severity == support.WarningSev {
 			r.warnings = append(r.warnings, fmt.Sprintf("%s: helm lint: %v", t.path, m.Err))
 		}
@@ -158,4 +166,17 @@ func walkImages(n *yaml.Node, fn func(*yaml.Node)) {
 	for _, c := range n.Content {
 		walkImages(c, fn)
 	}
+}
+
+// templateRE finds "template: CHART/templates/x.yaml:12:3:" in a Helm error.
+var templateRE = regexp.MustCompile(`template: [^/\s]+/(\S+?):(\d+)(?::\d+)?:`)
+
+// templateAt locates a lint error at the template's file:line when the
+// error names one, else at the path helm lint gives (often a directory).
+func templateAt(chart, path, msg string) (string, int) {
+	if m := templateRE.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[2])
+		return filepath.Join(chart, m[1]), n
+	}
+	return filepath.Join(chart, path), 0
 }

@@ -41,3 +41,13 @@ func TestLintCatchesIgnoredValuesKeys(t *testing.T) {
 		t.Fatalf("problems = %q", got)
 	}
 }
+
+func TestTemplateAt(t *testing.T) {
+	f, l := templateAt("deploy/helm/c", "templates/", `render error in "c/templates/api.yaml": template: c/templates/api.yaml:12:3: executing "c/templates/api.yaml" at <.Values.x>: nil pointer`)
+	if f != "deploy/helm/c/templates/api.yaml" || l != 12 {
+		t.Fatalf("got %s:%d", f, l)
+	}
+	if f, l := templateAt("c", "templates/", "no template line"); f != "c/templates" || l != 0 {
+		t.Fatalf("got %s:%d", f, l)
+	}
+}

@@ -2,7 +2,6 @@ package align
 
 import (
 	"context"
-	"os"
 
 	"github.com/stella-ops/stella-plugins/pkg/compose"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
@@ -41,18 +40,11 @@ func (r *run) load(ctx context.Context) error {
 	return nil
 }
 
-// maxTargetSize bounds a target file: real ones are kilobytes, and parsing
-// tens of megabytes of YAML takes most of a minute and a gigabyte.
-const maxTargetSize = 16 << 20
-
 // loadTarget reads path as kind ("" = detect: compose when it looks like one).
 func (r *run) loadTarget(ctx context.Context, path, kind string) (*target, error) {
-	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Size() > maxTargetSize {
-		return nil, exit.InvalidInput("%s: %d MiB, larger than the %d MiB a values or compose file may have", path, st.Size()>>20, maxTargetSize>>20)
-	}
-	data, err := os.ReadFile(path)
+	data, err := yamlpos.ReadFile("target", path)
 	if err != nil {
-		return nil, exit.InvalidInput("target: %w", err)
+		return nil, err
 	}
 	if kind == "" {
 		root, err := yamlpos.Decode(path, data)
@@ -82,9 +74,20 @@ func (t *target) parse(ctx context.Context, data []byte, envFiles []string) ([]s
 		if err != nil {
 			return nil, err
 		}
-		for _, s := range f.Services {
-			t.occ = append(t.occ, &occurrence{ref: s.Ref, file: t.path, line: s.Line,
-				pin: func(d, tag string) ([]yamlpos.Edit, error) { return f.Pin(s, d, tag) }})
+		for i, s := range f.Services {
+			t.occ = append(t.occ, &occurrence{ref: s.Ref, file: s.File, line: s.Line, key: "services." + s.Name + ".image", idx: i})
+		}
+		t.pinAll = func(reqs []pinReq) ([]fileEdits, error) {
+			cr := make([]compose.Request, len(reqs))
+			for i, r := range reqs {
+				cr[i] = compose.Request{Service: f.Services[r.idx], Digest: r.digest, Tag: r.tag, Owner: r.owner}
+			}
+			fes, err := f.PinAll(cr)
+			out := make([]fileEdits, len(fes))
+			for i, fe := range fes {
+				out[i] = fileEdits{path: fe.Path, data: fe.Data, edits: fe.Edits}
+			}
+			return out, err
 		}
 		return f.Warnings, nil
 	}
@@ -92,9 +95,16 @@ func (t *target) parse(ctx context.Context, data []byte, envFiles []string) ([]s
 	if err != nil {
 		return nil, err
 	}
-	for _, img := range f.Images {
-		t.occ = append(t.occ, &occurrence{ref: img.Ref, file: t.path, line: img.Line,
-			pin: func(d, tag string) ([]yamlpos.Edit, error) { return f.Pin(img, d, tag) }})
+	for i, img := range f.Images {
+		t.occ = append(t.occ, &occurrence{ref: img.Ref, file: t.path, line: img.Line, key: img.Key, idx: i})
+	}
+	t.pinAll = func(reqs []pinReq) ([]fileEdits, error) {
+		vr := make([]values.Request, len(reqs))
+		for i, r := range reqs {
+			vr[i] = values.Request{Image: f.Images[r.idx], Digest: r.digest, Tag: r.tag, Owner: r.owner}
+		}
+		e, err := f.PinAll(vr)
+		return []fileEdits{{path: t.path, data: data, edits: e}}, err
 	}
 	return f.Warnings, nil
 }

@@ -86,12 +86,21 @@ func (r *Result) Problems() int {
 	return n
 }
 
-// occurrence is one image reference of a target, with its re-pin edit.
+// occurrence is one image reference of a target; idx is its index in
+// the target's parsed file (values images or compose services).
 type occurrence struct {
 	ref  image.Ref
 	file string
 	line int
-	pin  func(digest, tag string) ([]yamlpos.Edit, error)
+	key  string
+	idx  int
+}
+
+// pinReq asks for occurrence idx of a target to pin digest (and tag).
+type pinReq struct {
+	idx         int
+	digest, tag string
+	owner       string
 }
 
 // target is a loaded values or compose file.
@@ -101,4 +110,14 @@ type target struct {
 	envFiles []string
 	data     []byte
 	occ      []*occurrence
+	// pinAll plans the edits of every request on this target at once (an
+	// anchor shared by several requests is edited once, or refused).
+	pinAll func([]pinReq) ([]fileEdits, error)
+}
+
+// fileEdits are the edits of one file with the bytes they apply to.
+type fileEdits struct {
+	path  string
+	data  []byte
+	edits []yamlpos.Edit
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/gitstate"
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/identity"
+	"github.com/stella-ops/stella-plugins/pkg/plan"
 )
 
 // Labels, annotations, type and data keys of a bookmark Secret.
@@ -32,11 +33,18 @@ const (
 // Bookmark is one rollback point.
 type Bookmark struct {
 	Summary
-	Description string         `json:"description,omitempty"` // Helm's, of the revision
-	FirstDeploy time.Time      `json:"firstDeployed,omitempty"`
-	Pods        []Pod          `json:"pods"`
-	Git         gitstate.State `json:"git"`
-	Who         identity.Who   `json:"who"`
+	Description string    `json:"description,omitempty"` // Helm's, of the revision
+	FirstDeploy time.Time `json:"firstDeployed,omitempty"`
+	// Pins are the digests the bookmarked revision's stored manifest pins,
+	// by Kind/name/container: what a rollback to it must run.
+	Pins map[string]string `json:"pins,omitempty"`
+	// PodsLive says whether Pods were read live from the bookmarked
+	// revision (it was the one running); a bookmark of an older revision
+	// records no pods, since the pods running are another revision's.
+	PodsLive bool           `json:"podsLive"`
+	Pods     []Pod          `json:"pods"`
+	Git      gitstate.State `json:"git"`
+	Who      identity.Who   `json:"who"`
 	// ReleaseSHA256 and ReleaseBytes identify the stored release payload.
 	ReleaseSHA256 string `json:"releaseSHA256"`
 	ReleaseBytes  int    `json:"releaseBytes"`
@@ -61,6 +69,9 @@ type Summary struct {
 	CreatedAt    time.Time `json:"createdAt"`
 	CreatedBy    string    `json:"createdBy"`
 	Note         string    `json:"note,omitempty"`
+	// Origin is "promote" for promote's automatic bookmarks (subject to
+	// its retention), "" for bookmarks an operator made.
+	Origin string `json:"origin,omitempty"`
 }
 
 // Pod is one pod of the release at bookmark time.
@@ -111,6 +122,7 @@ func Build(name string, rec *helmx.Record, rel *release.Release, pods []Pod, git
 			Status: rec.Status, CreatedAt: now.UTC().Truncate(time.Second), CreatedBy: who.User, Note: note,
 		},
 		Pods: pods, Git: git, Who: who, data: rec.Data, ReleaseBytes: len(rec.Data),
+		Pins: ManifestPins(rel.Manifest),
 	}
 	sum := sha256.Sum256(rec.Data)
 	b.ReleaseSHA256 = hex.EncodeToString(sum[:])
@@ -123,6 +135,19 @@ func Build(name string, rec *helmx.Record, rel *release.Release, pods []Pod, git
 		b.Chart, b.ChartVersion, b.AppVersion = rel.Chart.Metadata.Name, rel.Chart.Metadata.Version, rel.Chart.Metadata.AppVersion
 	}
 	return b
+}
+
+// ManifestPins maps each Kind/name/container of a rendered manifest whose
+// image is pinned by digest to that digest (pure).
+func ManifestPins(manifest string) map[string]string {
+	imgs, _ := plan.Images(manifest)
+	out := map[string]string{}
+	for k, ref := range imgs {
+		if d := plan.Digest(ref); d != "" {
+			out[k] = d
+		}
+	}
+	return out
 }
 
 // DefaultName is stella-bookmark-<release>-<revision>-<UTC yymmdd-hhmmss>.

@@ -127,9 +127,26 @@ func TestListKeepDelete(t *testing.T) {
 		create(t, cfg, "web", n, t0.Add(time.Duration(i)*time.Minute), 0)
 	}
 	create(t, cfg, "db", "d1", t0, 0)
-	res := create(t, cfg, "web", "b4", t0.Add(time.Hour), 2)
-	if strings.Join(res.Pruned, ",") != "b3,b1" {
-		t.Fatalf("pruned = %v", res.Pruned)
+	// named bookmarks are kept unless explicitly allowed
+	if res := create(t, cfg, "web", "b0", t0.Add(time.Hour), 2); len(res.Pruned) != 0 || !strings.Contains(res.Retained, "b1 (named)") {
+		t.Fatalf("pruned named bookmarks: %+v", res)
+	}
+	if _, err := NewDelete(cfg).Run(context.Background(), "b0"); err != nil {
+		t.Fatal(err)
+	}
+	op := NewCreate(cfg)
+	op.Name, op.Keep, op.GitDir, op.Prune.Named = "b4", 2, t.TempDir(), true
+	op.Now = func() time.Time { return t0.Add(time.Hour) }
+	res, err := op.Run(context.Background(), "web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pruned []string
+	for _, p := range res.Pruned {
+		pruned = append(pruned, p.Name)
+	}
+	if strings.Join(pruned, ",") != "b3,b1" || !strings.HasPrefix(res.Pruned[0].Why, "duplicate") {
+		t.Fatalf("pruned = %+v", res.Pruned)
 	}
 	list, err := NewList(cfg).Run(context.Background(), "")
 	if err != nil {
@@ -193,11 +210,44 @@ func TestCreateInvalidInput(t *testing.T) {
 }
 
 func TestRetention(t *testing.T) {
-	s := []Summary{{Name: "c", CreatedAt: t0.Add(2)}, {Name: "a", CreatedAt: t0}, {Name: "b", CreatedAt: t0}}
-	for keep, want := range map[int]string{0: "", 1: "a,b", 2: "a", 3: "", 5: ""} {
-		if got := strings.Join(Retention(s, keep), ","); got != want {
-			t.Errorf("keep %d: %q, want %q", keep, got, want)
-		}
+	auto := func(rev, min int) Summary {
+		return Summary{Name: DefaultName("web", rev, t0.Add(time.Duration(min)*time.Minute)), Revision: rev, CreatedAt: t0.Add(time.Duration(min) * time.Minute)}
+	}
+	named := Summary{Name: "good-r1", Revision: 1, CreatedAt: t0}
+	a3, b3, c3, a2 := auto(3, 1), auto(3, 2), auto(3, 3), auto(2, 4)
+	all := []Summary{c3, named, a3, b3, a2}
+	cases := []struct {
+		name     string
+		keep     int
+		inHelm   map[int]bool
+		o        PruneOptions
+		want     []string
+		retained string
+	}{
+		{"keep 0 keeps all", 0, nil, PruneOptions{}, nil, ""},
+		{"duplicates go first, the named only copy stays", 2, map[int]bool{2: true, 3: true}, PruneOptions{},
+			[]string{a3.Name, b3.Name}, "kept 1 more than --keep 2: [good-r1 (named)]"},
+		{"keep 1: never the named only copy", 1, map[int]bool{2: true, 3: true}, PruneOptions{},
+			[]string{a3.Name, b3.Name, c3.Name}, "kept 1 more than --keep 1: [good-r1 (named)]"},
+		{"named allowed, but the only copy of a pruned revision stays", 1, map[int]bool{2: true, 3: true}, PruneOptions{Named: true},
+			[]string{a3.Name, b3.Name, c3.Name}, "kept 1 more than --keep 1: [good-r1 (only copy of revision 1)]"},
+		{"both allowed: the oldest goes", 1, map[int]bool{2: true, 3: true}, PruneOptions{Named: true, LastCopy: true},
+			[]string{a3.Name, b3.Name, named.Name, c3.Name}, ""},
+		{"the only copy of a revision Helm pruned stays", 1, map[int]bool{1: true, 2: true}, PruneOptions{Named: true},
+			[]string{a3.Name, b3.Name, named.Name}, "kept 1 more than --keep 1: [" + c3.Name + " (only copy of revision 3)]"},
+		{"age", 0, map[int]bool{2: true, 3: true}, PruneOptions{MaxAge: 150 * time.Second}, []string{a3.Name}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			drop, retained := Retention(all, c.keep, c.inHelm, c.o, t0.Add(4*time.Minute))
+			var got []string
+			for _, d := range drop {
+				got = append(got, d.Name)
+			}
+			if strings.Join(got, ",") != strings.Join(c.want, ",") || retained != c.retained {
+				t.Errorf("dropped %v (%q), want %v (%q)", got, retained, c.want, c.retained)
+			}
+		})
 	}
 }
 

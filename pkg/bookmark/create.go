@@ -33,8 +33,12 @@ type Create struct {
 	Revision int
 	// GitDir is the deploy checkout ("" = working directory).
 	GitDir string
-	// Keep, when > 0, deletes the release's oldest bookmarks beyond Keep.
+	// Keep, when > 0, applies retention after creating (see Retention).
 	Keep int
+	// Prune are the retention's explicit permissions (named, only copies).
+	Prune PruneOptions
+	// Origin marks automatic bookmarks ("promote"); "" = an operator's.
+	Origin string
 	// Now is the clock (tests).
 	Now func() time.Time
 }
@@ -42,7 +46,9 @@ type Create struct {
 // CreateResult is what Create did.
 type CreateResult struct {
 	Bookmark *Bookmark `json:"bookmark"`
-	Pruned   []string  `json:"pruned,omitempty"`
+	Pruned   []Pruned  `json:"pruned,omitempty"`
+	// Retained explains why retention kept more than Keep, if it did.
+	Retained string `json:"retained,omitempty"`
 }
 
 // NewCreate returns a Create on cfg.
@@ -85,9 +91,14 @@ func (c *Create) Run(ctx context.Context, rel string) (*CreateResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bookmark: %w", err)
 	}
-	pods, err := c.pods(ctx, r.Manifest)
-	if err != nil {
-		return nil, err
+	// the pods running belong to the bookmarked revision only when it is
+	// the live one: deployed, or the one asked for by default
+	live := c.Revision == 0 || rec.Status == "deployed"
+	pods := []Pod{}
+	if live {
+		if pods, err = c.pods(ctx, r.Manifest); err != nil {
+			return nil, err
+		}
 	}
 	now := c.Now()
 	name := c.Name
@@ -96,13 +107,18 @@ func (c *Create) Run(ctx context.Context, rel string) (*CreateResult, error) {
 	}
 	who := identity.Resolve(ctx, c.cfg.Typed, c.cfg.User)
 	b := Build(name, rec, r, pods, gitstate.Read(ctx, c.GitDir), who, now, c.Note)
-	b.Namespace = c.cfg.Namespace
+	b.Namespace, b.PodsLive, b.Origin = c.cfg.Namespace, live, c.Origin
 	if err := c.store(ctx, b, c.Name == ""); err != nil {
 		return nil, err
 	}
 	res := &CreateResult{Bookmark: b}
-	if c.Keep > 0 {
-		res.Pruned, err = NewPrune(c.cfg, c.Keep).Run(ctx, rel)
+	if c.Keep > 0 || c.Prune.MaxAge > 0 {
+		p := NewPrune(c.cfg, c.Keep)
+		p.PruneOptions = c.Prune
+		var pr *PruneResult
+		if pr, err = p.Run(ctx, rel); pr != nil {
+			res.Pruned, res.Retained = pr.Pruned, pr.Retained
+		}
 	}
 	return res, err
 }

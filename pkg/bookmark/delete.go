@@ -3,11 +3,13 @@ package bookmark
 import (
 	"context"
 	"fmt"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
 )
 
@@ -29,28 +31,47 @@ func (d *Delete) Run(ctx context.Context, name string) (*Summary, error) {
 	return &b.Summary, nil
 }
 
-// Prune applies --keep retention to one release's bookmarks.
+// Prune applies retention (Retention) to one release's bookmarks.
 type Prune struct {
 	cfg  *kube.Config
 	Keep int
+	PruneOptions
+	Now func() time.Time
+}
+
+// PruneResult is what a Prune deleted and, if it kept more than Keep, why.
+type PruneResult struct {
+	Pruned   []Pruned `json:"pruned"`
+	Retained string   `json:"retained,omitempty"`
 }
 
 // NewPrune returns a Prune keeping the newest keep bookmarks.
-func NewPrune(cfg *kube.Config, keep int) *Prune { return &Prune{cfg: cfg, Keep: keep} }
+func NewPrune(cfg *kube.Config, keep int) *Prune { return &Prune{cfg: cfg, Keep: keep, Now: time.Now} }
 
-// Run deletes release rel's bookmarks beyond the newest Keep and names them.
-func (p *Prune) Run(ctx context.Context, rel string) ([]string, error) {
+// Run deletes what Retention chooses among release rel's bookmarks, reading
+// which revisions Helm's history still holds (labels only).
+func (p *Prune) Run(ctx context.Context, rel string) (*PruneResult, error) {
 	all, err := NewList(p.cfg).Run(ctx, rel)
 	if err != nil {
 		return nil, err
 	}
-	drop := Retention(all, p.Keep)
-	for i, name := range drop {
-		if err := deleteSecret(ctx, p.cfg, name, nil); err != nil {
-			return drop[:i], err
-		}
+	revs, err := helmx.New(p.cfg).Revisions(ctx, rel)
+	if err != nil {
+		return nil, fmt.Errorf("bookmark retention: read history of %q: %w", rel, err)
 	}
-	return drop, nil
+	inHelm := map[int]bool{}
+	for _, r := range revs {
+		inHelm[r.Version] = true
+	}
+	drop, retained := Retention(all, p.Keep, inHelm, p.PruneOptions, p.Now())
+	res := &PruneResult{Retained: retained}
+	for _, d := range drop {
+		if err := deleteSecret(ctx, p.cfg, d.Name, nil); err != nil {
+			return res, err
+		}
+		res.Pruned = append(res.Pruned, d)
+	}
+	return res, nil
 }
 
 func deleteSecret(ctx context.Context, cfg *kube.Config, name string, uid *types.UID) error {

@@ -17,7 +17,11 @@ import (
 )
 
 // List lists bookmarks from Secret metadata only (no payload is read).
-type List struct{ cfg *kube.Config }
+type List struct {
+	cfg *kube.Config
+	// AllNamespaces lists every namespace's bookmarks (-A).
+	AllNamespaces bool
+}
 
 // NewList returns a List on cfg.
 func NewList(cfg *kube.Config) *List { return &List{cfg: cfg} }
@@ -28,7 +32,11 @@ func (l *List) Run(ctx context.Context, rel string) ([]Summary, error) {
 	if rel != "" {
 		sel[LabelRelease] = rel
 	}
-	objs, err := helmx.ListMetadata(ctx, l.cfg.Typed, l.cfg.Namespace, "secrets", sel.String())
+	ns := l.cfg.Namespace
+	if l.AllNamespaces {
+		ns = ""
+	}
+	objs, err := helmx.ListMetadata(ctx, l.cfg.Typed, ns, "secrets", sel.String())
 	if err != nil {
 		return nil, fmt.Errorf("list bookmarks: %w", err)
 	}
@@ -64,21 +72,6 @@ func sortSummaries(s []Summary) {
 		}
 		return s[i].Name < s[j].Name
 	})
-}
-
-// Retention names the bookmarks to delete so that the newest keep remain
-// (pure); keep <= 0 keeps all.
-func Retention(s []Summary, keep int) []string {
-	if keep <= 0 || len(s) <= keep {
-		return nil
-	}
-	sorted := append([]Summary(nil), s...)
-	sortSummaries(sorted)
-	var drop []string
-	for _, b := range sorted[:len(sorted)-keep] {
-		drop = append(drop, b.Name)
-	}
-	return drop
 }
 
 // Show reads one bookmark.

@@ -2,10 +2,12 @@ package bookmark
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -33,7 +35,15 @@ func Render(w io.Writer, f output.Format, b *Bookmark) error {
 	if err := t.Flush(); err != nil {
 		return err
 	}
+	if err := renderPins(w, b); err != nil {
+		return err
+	}
 	fmt.Fprintln(w)
+	if !b.PodsLive {
+		_, err := fmt.Fprintf(w, "PODS: none recorded: revision %d was not the running revision when bookmarked (digests above are its manifest's)\n", b.Revision)
+		return errors.Join(err, renderValues(w, b))
+	}
+	fmt.Fprintln(w, "PODS (live when bookmarked):")
 	t = output.NewTable(w)
 	output.Row(t, "POD", "CONTAINER", "IMAGE", "DIGEST", "READY")
 	for _, p := range b.Pods {
@@ -48,9 +58,69 @@ func Render(w io.Writer, f output.Format, b *Bookmark) error {
 	if err := t.Flush(); err != nil {
 		return err
 	}
+	return renderValues(w, b)
+}
+
+func renderValues(w io.Writer, b *Bookmark) error {
 	if b.Values != nil {
 		fmt.Fprintln(w, "\nVALUES:")
 		return output.Structured(w, output.YAML, b.Values)
+	}
+	return nil
+}
+
+// renderPins writes the digests the revision's manifest pins, sorted.
+func renderPins(w io.Writer, b *Bookmark) error {
+	if len(b.Pins) == 0 {
+		return nil
+	}
+	fmt.Fprintf(w, "\nPINS (revision %d's manifest):\n", b.Revision)
+	keys := make([]string, 0, len(b.Pins))
+	for k := range b.Pins {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	t := output.NewTable(w)
+	output.Row(t, "WORKLOAD/CONTAINER", "DIGEST")
+	for _, k := range keys {
+		output.Row(t, k, b.Pins[k])
+	}
+	return t.Flush()
+}
+
+// RenderCreate writes a new bookmark and what retention deleted: the
+// bookmark's own fields plus "pruned" (and "retained") in JSON/YAML, a
+// PRUNED table after the bookmark in a table.
+func RenderCreate(w io.Writer, f output.Format, res *CreateResult) error {
+	if f != output.Table {
+		return output.Structured(w, f, struct {
+			*Bookmark
+			Pruned   []Pruned `json:"pruned,omitempty"`
+			Retained string   `json:"retained,omitempty"`
+		}{res.Bookmark, res.Pruned, res.Retained})
+	}
+	if err := Render(w, f, res.Bookmark); err != nil {
+		return err
+	}
+	return RenderPruned(w, res.Pruned, res.Retained)
+}
+
+// RenderPruned writes the bookmarks retention deleted, and why more were kept.
+func RenderPruned(w io.Writer, pruned []Pruned, retained string) error {
+	if len(pruned) > 0 {
+		fmt.Fprintln(w, "\nPRUNED:")
+		t := output.NewTable(w)
+		output.Row(t, "NAME", "REVISION", "CREATED", "WHY")
+		for _, p := range pruned {
+			output.Row(t, p.Name, fmt.Sprint(p.Revision), stamp(p.CreatedAt), p.Why)
+		}
+		if err := t.Flush(); err != nil {
+			return err
+		}
+	}
+	if retained != "" {
+		_, err := fmt.Fprintln(w, "retention: "+retained)
+		return err
 	}
 	return nil
 }
@@ -65,9 +135,19 @@ func RenderList(w io.Writer, f output.Format, s []Summary) error {
 		return err
 	}
 	t := output.NewTable(w)
-	output.Row(t, "NAME", "RELEASE", "REVISION", "STATUS", "CHART", "CREATED", "BY", "NOTE")
+	multi := false
 	for _, b := range s {
-		output.Row(t, b.Name, b.ReleaseName, fmt.Sprint(b.Revision), b.Status, b.Chart+"-"+b.ChartVersion,
+		multi = multi || b.Namespace != s[0].Namespace
+	}
+	row := func(ns string, cols ...string) {
+		if multi {
+			cols = append([]string{ns}, cols...)
+		}
+		output.Row(t, cols...)
+	}
+	row("NAMESPACE", "NAME", "RELEASE", "REVISION", "STATUS AT BOOKMARK", "CHART", "CREATED", "BY", "NOTE")
+	for _, b := range s {
+		row(b.Namespace, b.Name, b.ReleaseName, fmt.Sprint(b.Revision), b.Status, b.Chart+"-"+b.ChartVersion,
 			stamp(b.CreatedAt), b.CreatedBy, b.Note)
 	}
 	return t.Flush()

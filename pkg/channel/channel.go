@@ -40,7 +40,9 @@ type Channel struct {
 	RegistryMap   []string            `yaml:"registryMap" json:"registryMap,omitempty"` // FROM=TO
 	Match         string              `yaml:"match" json:"match,omitempty"`             // name|repository
 	Smoke         string              `yaml:"smoke" json:"smoke,omitempty"`
+	CheckRegistry bool                `yaml:"checkRegistry" json:"checkRegistry,omitempty"` // promote's preflight HEADs every pin in the mirror
 	Compatibility map[string]Rule     `yaml:"compatibility" json:"compatibility,omitempty"` // overrides the top level per component
+	Versions      VersionMarkers      `yaml:"versionMarkers" json:"versionMarkers,omitempty"`
 	Line          int                 `yaml:"-" json:"line"`
 }
 

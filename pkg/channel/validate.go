@@ -41,6 +41,9 @@ func (f *File) validateChannel(c *Channel) error {
 			return errf(f, c, "compatibility.%s: %v", comp, err)
 		}
 	}
+	if err := c.Versions.validate(); err != nil {
+		return errf(f, c, "versionMarkers: %v", err)
+	}
 	for file := range c.NotDeployed {
 		if !c.Holds(file) {
 			return errf(f, c, "notDeployed names %s, which is not one of its values or compose files", file)

@@ -23,9 +23,10 @@ import (
 // Service is one service's image.
 type Service struct {
 	Name string    `json:"name"`
-	Raw  string    `json:"raw"` // as written, variables included
-	Ref  image.Ref `json:"ref"` // interpolated
-	Line int       `json:"line"`
+	Raw  string    `json:"raw"`  // as written, variables included
+	Ref  image.Ref `json:"ref"`  // interpolated, as compose-go reads it
+	File string    `json:"file"` // the file the image is written in (an extends base may be another)
+	Line int       `json:"line"` // its line there
 
 	node *yaml.Node
 }
@@ -37,7 +38,7 @@ type File struct {
 	Services []Service // sorted by name; services without image are left out
 	Warnings []string
 
-	lines *yamlpos.Lines
+	sources map[string]*source // this file and the files its services extend
 }
 
 // ReadEnv reads env files as docker compose --env-file does.
@@ -52,9 +53,9 @@ func ReadEnv(files []string) (map[string]string, error) {
 // Load reads a compose file with env files (or the .env beside it, as
 // docker compose does, when none is given).
 func Load(ctx context.Context, path string, envFiles []string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := yamlpos.ReadFile("compose", path)
 	if err != nil {
-		return nil, exit.InvalidInput("compose: %w", err)
+		return nil, err
 	}
 	if len(envFiles) == 0 {
 		if dot := filepath.Join(filepath.Dir(path), ".env"); fileExists(dot) {
@@ -69,29 +70,29 @@ func Load(ctx context.Context, path string, envFiles []string) (*File, error) {
 }
 
 // Parse loads compose bytes with env for interpolation; path names the file
-// in messages and anchors relative paths.
+// in messages and anchors relative paths. Images are what compose-go reads
+// (interpolation, x- anchors and merge keys, extends, every document);
+// the yaml.v3 nodes only locate where each is written.
 func Parse(ctx context.Context, path string, data []byte, env map[string]string) (*File, error) {
-	root, err := yamlpos.Decode(path, data)
+	src, err := newSource(path, data)
 	if err != nil {
 		return nil, err
 	}
-	if !Detect(root) {
+	if len(src.docs) == 0 || !Detect(src.docs[0]) {
 		return nil, exit.InvalidInput("%s: not a compose file (no top-level services map)", path)
 	}
-	images, err := serviceImages(ctx, path, data, env)
+	images, err := serviceImages(ctx, path, src.config(), data, env)
 	if err != nil {
 		return nil, exit.InvalidInput("%s: %v", path, oneLine(err))
 	}
-	f := &File{Path: path, Data: data, lines: yamlpos.NewLines(data)}
-	raw := yamlpos.Map(root, "services")
+	f := &File{Path: path, Data: data, sources: map[string]*source{path: src}}
 	for name, img := range images {
-		node := yamlpos.Map(yamlpos.Map(raw, name), "image")
-		s := Service{Name: name, Raw: img, node: node}
-		if node != nil {
-			s.Raw, s.Line = node.Value, node.Line
+		s := Service{Name: name, Raw: img, File: path}
+		if at, node := f.locate(path, name, 0); node != nil {
+			s.File, s.node, s.Raw, s.Line = at.path, node, node.Value, at.lines.Line(node)
 		}
 		if s.Ref, err = image.Parse(img); err != nil {
-			return nil, yamlpos.Errorf(path, s.Line, "services.%s.image: %v", name, err)
+			return nil, yamlpos.Errorf(s.File, s.Line, "services.%s.image: %v", name, err)
 		}
 		f.Services = append(f.Services, s)
 	}
@@ -105,7 +106,7 @@ func Parse(ctx context.Context, path string, data []byte, env map[string]string)
 // Lint loads the file as docker compose config does (schema validation and
 // consistency checks included) and returns compose's own messages.
 func Lint(ctx context.Context, path string, envFiles []string) []string {
-	data, err := os.ReadFile(path)
+	data, err := yamlpos.ReadFile("compose", path)
 	if err != nil {
 		return []string{err.Error()}
 	}
@@ -123,13 +124,21 @@ func Lint(ctx context.Context, path string, envFiles []string) []string {
 // from env included) and returns each service's image. It stops at the
 // interpolated model: converting it into a full types.Project (what Lint
 // does) costs most of the load and adds nothing to an image reference.
-func serviceImages(ctx context.Context, path string, data []byte, env map[string]string) (images map[string]string, err error) {
+func serviceImages(ctx context.Context, path string, config map[string]any, data []byte, env map[string]string) (images map[string]string, err error) {
 	defer func() { // compose-go panics on some malformed models (found by FuzzParse)
 		if r := recover(); r != nil {
 			images, err = nil, fmt.Errorf("malformed compose model: %v", r)
 		}
 	}()
-	model, err := loader.LoadModelWithContext(ctx, details(path, data, env), options(env, false))
+	d := details(path, data, env)
+	if config != nil { // already parsed: compose-go need not parse it again
+		d.ConfigFiles[0].Content, d.ConfigFiles[0].Config = nil, config
+	}
+	model, err := loader.LoadModelWithContext(ctx, d, options(env, false), func(o *loader.Options) {
+		// the project name is no image's business; set explicitly, compose-go
+		// does not read the file's bytes again to find a "name:"
+		o.SetProjectName("stella-align", config != nil)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -40,6 +40,12 @@ func Read(ctx context.Context, dir string) State {
 }
 
 func git(ctx context.Context, dir string, args ...string) (string, error) {
+	out, err := gitRaw(ctx, dir, args...)
+	return strings.TrimSpace(out), err
+}
+
+// gitRaw is git without trimming the output (porcelain lines start with a space).
+func gitRaw(ctx context.Context, dir string, args ...string) (string, error) {
 	if dir != "" {
 		args = append([]string{"-C", dir}, args...)
 	}
@@ -53,7 +59,7 @@ func git(ctx context.Context, dir string, args ...string) (string, error) {
 		}
 		return "", err
 	}
-	return strings.TrimSpace(out.String()), nil
+	return out.String(), nil
 }
 
 func firstLine(s, fallback string) string {

@@ -39,11 +39,17 @@ func RunningDigest(imageID string) string {
 }
 
 // Digests returns a certain DigestMismatch finding for every running
-// container of p whose digest differs from its component's pin. Containers
-// without a pin, or not started yet (no imageID), are not judged.
-func Digests(p *corev1.Pod, pins Pins) []Finding {
+// container of p whose digest differs from its component's pin; source
+// names the pins in the message ("" = "expected"). Containers without a
+// pin, or not started yet (no imageID, or waiting to be created), are not
+// judged. The caller passes only pods of the workload's current template:
+// an older template's pod is being replaced and never mismatches for certain.
+func Digests(p *corev1.Pod, pins Pins, source string) []Finding {
 	if len(pins) == 0 || p.DeletionTimestamp != nil {
 		return nil
+	}
+	if source == "" {
+		source = "expected"
 	}
 	spec := map[string]string{}
 	for _, c := range p.Spec.Containers {
@@ -57,14 +63,20 @@ func Digests(p *corev1.Pod, pins Pins) []Finding {
 			ref = cs.Image
 		}
 		want, ok := pins.Lookup(cs.Name, ref)
-		if !ok || running == "" || running == want {
+		if !ok || running == "" || running == want || !started(cs) {
 			continue
 		}
 		out = append(out, Finding{
 			Pod: p.Name, Container: cs.Name, Reason: "DigestMismatch", Certain: true,
-			Message:  fmt.Sprintf("running %s, release manifest pins %s", running, want),
+			Message:  fmt.Sprintf("running %s, %s pins %s", running, source, want),
 			Expected: want, Running: running,
 		})
 	}
 	return out
+}
+
+// started reports whether a container has run: running, terminated, or
+// waiting after a previous run (a crash loop keeps its imageID).
+func started(cs corev1.ContainerStatus) bool {
+	return cs.State.Running != nil || cs.State.Terminated != nil || cs.LastTerminationState.Terminated != nil
 }

@@ -16,34 +16,45 @@ func TestDigests(t *testing.T) {
 		{"match by image name", `
 metadata: {name: p}
 spec: {containers: [{name: api, image: "registry.stella-ops.org/stellaops/authority:1@` + dA + `"}]}
-status: {containerStatuses: [{name: api, imageID: "registry.stella-ops.org/stellaops/authority@` + dA + `"}]}
+status: {containerStatuses: [{name: api, imageID: "registry.stella-ops.org/stellaops/authority@` + dA + `", state: {running: {}}}]}
 `, nil},
 		{"mismatch shows both digests", `
 metadata: {name: p}
 spec: {containers: [{name: db, image: "docker.io/library/mongo:7.0.14"}]}
-status: {containerStatuses: [{name: db, imageID: "docker-pullable://docker.io/library/mongo@` + dA + `"}]}
+status: {containerStatuses: [{name: db, imageID: "docker-pullable://docker.io/library/mongo@` + dA + `", state: {running: {}}}]}
 `, []Finding{{Container: "db", Reason: "DigestMismatch", Certain: true, Expected: dB, Running: dA,
-			Message: "running " + dA + ", release manifest pins " + dB}}},
+			Message: "running " + dA + ", release manifest 2025.10.0-edge pins " + dB}}},
 		{"match by container name", `
 metadata: {name: p}
 spec: {containers: [{name: authority, image: "mirror.local/auth:1"}]}
-status: {containerStatuses: [{name: authority, imageID: "mirror.local/auth@` + dB + `"}]}
+status: {containerStatuses: [{name: authority, imageID: "mirror.local/auth@` + dB + `", state: {running: {}}}]}
 `, []Finding{{Container: "authority", Reason: "DigestMismatch", Certain: true, Expected: dA, Running: dB,
-			Message: "running " + dB + ", release manifest pins " + dA}}},
+			Message: "running " + dB + ", release manifest 2025.10.0-edge pins " + dA}}},
 		{"unpinned component is not judged", `
 metadata: {name: p}
 spec: {containers: [{name: nats, image: "docker.io/library/nats:2.10"}]}
-status: {containerStatuses: [{name: nats, imageID: "docker.io/library/nats@` + dA + `"}]}
+status: {containerStatuses: [{name: nats, imageID: "docker.io/library/nats@` + dA + `", state: {running: {}}}]}
 `, nil},
 		{"not started yet", `
 metadata: {name: p}
 spec: {containers: [{name: db, image: "mongo:7"}]}
 status: {containerStatuses: [{name: db, imageID: ""}]}
 `, nil},
+		{"imageID known but still being created", `
+metadata: {name: p}
+spec: {containers: [{name: db, image: "mongo:7"}]}
+status: {containerStatuses: [{name: db, imageID: "docker.io/library/mongo@` + dA + `", state: {waiting: {reason: ContainerCreating}}}]}
+`, nil},
+		{"crash-looping with the wrong digest is judged", `
+metadata: {name: p}
+spec: {containers: [{name: db, image: "mongo:7"}]}
+status: {containerStatuses: [{name: db, imageID: "docker.io/library/mongo@` + dA + `", state: {waiting: {reason: CrashLoopBackOff}}, lastState: {terminated: {exitCode: 1}}}]}
+`, []Finding{{Container: "db", Reason: "DigestMismatch", Certain: true, Expected: dB, Running: dA,
+			Message: "running " + dA + ", release manifest 2025.10.0-edge pins " + dB}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			assertFindings(t, Digests(podOf(t, c.doc), pins), c.want)
+			assertFindings(t, Digests(podOf(t, c.doc), pins, "release manifest 2025.10.0-edge"), c.want)
 		})
 	}
 }

@@ -134,11 +134,14 @@ func runningJob(u *unstructured.Unstructured, s Status) Status {
 // check a failed bare pod is a certain failure.
 func barePod(u *unstructured.Unstructured, s Status) Status {
 	phase := kstatus.GetStringField(u.Object, ".status.phase", "")
-	if phase == string(corev1.PodFailed) {
+	switch phase {
+	case string(corev1.PodFailed):
 		s.State, s.Reason, s.Message = Failed, "PodFailed", "pod ended in phase Failed"
+	case string(corev1.PodSucceeded): // a finished helm test pod: done, not ready (as kubectl's 0/1 Completed)
+		s.Reason, s.Message = "Completed", "pod ran to completion"
 	}
 	s.Desired = 1
-	if s.State == Healthy {
+	if s.State == Healthy && phase != string(corev1.PodSucceeded) {
 		s.Ready = 1
 	}
 	return s

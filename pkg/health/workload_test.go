@@ -148,6 +148,12 @@ kind: Pod
 metadata: {name: p}
 status: {phase: Running, conditions: [{type: Ready, status: "True"}]}
 `, Healthy, "", 1, 1},
+		{"bare pod completed", `
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+status: {phase: Succeeded}
+`, Healthy, "Completed", 0, 1},
 		{"bare pod failed", `
 apiVersion: v1
 kind: Pod

@@ -110,3 +110,18 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// RevisionSince returns, for a start time, the newest revision of revs
+// created at or after it (0 when none): the revision an operation that
+// started then created.
+func RevisionSince(revs []Revision) func(start time.Time) int {
+	return func(start time.Time) int {
+		best := 0
+		for _, r := range revs {
+			if !r.CreatedAt.Before(start.Truncate(time.Second)) && r.Version > best {
+				best = r.Version
+			}
+		}
+		return best
+	}
+}

@@ -4,11 +4,24 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 )
 
+// held says the running command changes something: a first signal cancels
+// its context (so it can roll back, release a lock, restore files) instead
+// of exiting at once.
+var held atomic.Bool
+
+// Hold is called by a command that changes something (promote,
+// safe-rollback, bookmark, align --fix, …) before it starts: from then on a
+// first interrupt cancels ctx instead of exiting. A read-only command never
+// calls it, so the first Ctrl-C ends it at once (exit 130).
+func Hold() { held.Store(true) }
+
 // Notify returns ctx, cancelled by the first SIGINT/SIGTERM, and abort,
-// cancelled by the second. stop releases the signal handler.
+// cancelled by the second. stop releases the signal handler. Unless Hold
+// was called, the first signal exits with code 130 at once.
 func Notify(parent context.Context) (ctx, abort context.Context, stop func()) {
 	ch := make(chan os.Signal, 3)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
@@ -26,10 +39,13 @@ func watch(parent context.Context, ch <-chan os.Signal, exit func(), release fun
 			case <-done:
 				return
 			case <-ch:
-				switch n {
-				case 1:
+				switch {
+				case n == 1 && !held.Load():
 					cancel()
-				case 2:
+					exit()
+				case n == 1:
+					cancel()
+				case n == 2:
 					cancelAbort()
 				default:
 					exit()

@@ -9,6 +9,8 @@ import (
 )
 
 func TestTwoSignals(t *testing.T) {
+	Hold()
+	defer held.Store(false)
 	ch := make(chan os.Signal, 3)
 	exited := make(chan struct{}, 1)
 	ctx, abort, stop := watch(context.Background(), ch, func() { exited <- struct{}{} }, func() {})
@@ -38,4 +40,21 @@ func waitDone(t *testing.T, ctx context.Context, what string) {
 	case <-time.After(2 * time.Second):
 		t.Fatal(what)
 	}
+}
+
+// TestReadOnlyExitsOnFirst: a command that never called Hold (read-only:
+// align without --fix, verify-pods, bookmark list, journal) exits on the
+// first signal.
+func TestReadOnlyExitsOnFirst(t *testing.T) {
+	ch := make(chan os.Signal, 3)
+	exited := make(chan struct{}, 1)
+	ctx, _, stop := watch(context.Background(), ch, func() { exited <- struct{}{} }, func() {})
+	defer stop()
+	ch <- syscall.SIGINT
+	select {
+	case <-exited:
+	case <-time.After(2 * time.Second):
+		t.Fatal("first signal must exit a read-only command")
+	}
+	waitDone(t, ctx, "ctx cancelled too")
 }

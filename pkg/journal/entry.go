@@ -130,3 +130,13 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 
 // String is the rounded duration.
 func (d Duration) String() string { return time.Duration(d).Round(100 * time.Millisecond).String() }
+
+// SmokeSkipped is the smoke field of an entry whose suite was skipped on
+// purpose (why: "--no-smoke").
+func SmokeSkipped(why string) json.RawMessage {
+	b, _ := json.Marshal(struct {
+		Skipped bool   `json:"skipped"`
+		Why     string `json:"why"`
+	}{true, why})
+	return b
+}

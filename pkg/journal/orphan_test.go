@@ -33,7 +33,7 @@ func TestCloseOrphans(t *testing.T) {
 	}
 	orphan1, done, orphan2, other := add("stellaops", InProgress, 0), add("stellaops", Succeeded, time.Minute),
 		add("stellaops", InProgress, 2*time.Minute), add("web", InProgress, 0)
-	ids, err := j.CloseOrphans(ctx, "stellaops", "promote 20261125-130000")
+	ids, err := j.CloseOrphans(ctx, "stellaops", "promote 20261125-130000", OrphanHints{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestCloseOrphans(t *testing.T) {
 	if n := OrphansNote(ids); !strings.HasSuffix(n, orphan1.ID+", "+orphan2.ID) || OrphansNote(nil) != "" {
 		t.Errorf("note %q", n)
 	}
-	if ids, err := j.CloseOrphans(ctx, "stellaops", "again"); err != nil || len(ids) != 0 {
+	if ids, err := j.CloseOrphans(ctx, "stellaops", "again", OrphanHints{}); err != nil || len(ids) != 0 {
 		t.Fatalf("second close: %v %v", ids, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"helm.sh/helm/v3/pkg/action"
+	helmkube "helm.sh/helm/v3/pkg/kube"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/dynamic"
@@ -12,6 +13,15 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
+
+// FieldManager is the name under which the Helm SDK records the fields our
+// upgrades, rollbacks and restores write (metadata.managedFields). It is the
+// helm CLI's own: Helm 4, when it moves a release from client-side to
+// server-side apply, takes over only the fields its own manager ("helm")
+// wrote; fields left to any other name (the SDK's default is the binary's
+// name, "helm-stella") make a later `helm upgrade`/`helm rollback` (v4)
+// fail with a field-manager conflict. See docs/helm4.md.
+const FieldManager = "helm"
 
 // Config carries every client of one invocation.
 type Config struct {
@@ -64,6 +74,7 @@ func Init(getter genericclioptions.RESTClientGetter, o Options) (*Config, error)
 	if c.Mapper, err = getter.ToRESTMapper(); err != nil {
 		return nil, fmt.Errorf("rest mapper: %w", err)
 	}
+	helmkube.ManagedFieldsManager = FieldManager
 	c.Helm = new(action.Configuration)
 	logf := func(string, ...interface{}) {}
 	if o.Log != nil {

@@ -21,6 +21,11 @@ var ErrLost = errors.New("lock lost")
 
 // Held is a lock we hold; it is renewed in the background until Release.
 type Held struct {
+	// Previous is the holder whose expired or released lock this one took
+	// over (zero when the Lease was new): its Renewed is the last sign of
+	// life of an operation that ended without releasing it.
+	Previous Info
+
 	c        kubernetes.Interface
 	ns, name string
 	me       Info

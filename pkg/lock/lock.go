@@ -95,6 +95,7 @@ func Acquire(ctx context.Context, c kubernetes.Interface, namespace, release str
 		}
 		now := o.Now()
 		var got *coordv1.Lease
+		var prev Info
 		verb := "create"
 		switch Decide(cur, now) {
 		case Refuse:
@@ -106,6 +107,7 @@ func Acquire(ctx context.Context, c kubernetes.Interface, namespace, release str
 			got, err = leases.Create(ctx, l, metav1.CreateOptions{})
 		case TakeOver:
 			l := cur.DeepCopy() // carries cur's resourceVersion: the update is conditional
+			prev = InfoOf(cur)
 			stamp(l, me, now)
 			verb = "update"
 			got, err = leases.Update(ctx, l, metav1.UpdateOptions{})
@@ -117,7 +119,9 @@ func Acquire(ctx context.Context, c kubernetes.Interface, namespace, release str
 			return nil, fmt.Errorf("lock %s/%s: %w", namespace, name, kube.APIError(err, verb, leaseResource, namespace))
 		}
 		me.Since, me.Renewed = now, now
-		return start(c, namespace, got, me, o), nil
+		h := start(c, namespace, got, me, o)
+		h.Previous = prev
+		return h, nil
 	}
 	return nil, fmt.Errorf("lock %s/%s: still contended after %d attempts", namespace, name, maxAcquireRetries)
 }
@@ -126,9 +130,8 @@ func Acquire(ctx context.Context, c kubernetes.Interface, namespace, release str
 const leaseResource = "leases.coordination.k8s.io"
 
 func refusal(namespace, release string, h Info, now time.Time) error {
-	return exit.Refusal("release %s/%s is locked by %s since %s (%s ago); the lock expires at %s unless renewed — wait for it to finish, or for --lock-timeout if it crashed",
-		namespace, release, h, h.Since.UTC().Format(time.RFC3339), now.Sub(h.Since).Round(time.Second),
-		h.Expires().UTC().Format(time.RFC3339))
+	return exit.Refusal("release %s/%s is locked by %s — wait for it to finish, or for --lock-timeout if it crashed",
+		namespace, release, h.Describe(now, HolderGone(h)))
 }
 
 // Get reads release's lock: nil when no Lease exists. Callers decide with

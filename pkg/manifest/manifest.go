@@ -2,7 +2,6 @@ package manifest
 
 import (
 	"fmt"
-	"os"
 	"sort"
 
 	"go.yaml.in/yaml/v3"
@@ -36,9 +35,9 @@ func (p Pin) Digest() string { return p.Ref.Digest }
 
 // Load reads and parses the manifest at path.
 func Load(path string) (*Manifest, error) {
-	data, err := os.ReadFile(path)
+	data, err := yamlpos.ReadFile("release manifest", path)
 	if err != nil {
-		return nil, exit.InvalidInput("release manifest: %w", err)
+		return nil, err
 	}
 	return Parse(path, data)
 }
@@ -46,16 +45,30 @@ func Load(path string) (*Manifest, error) {
 // Parse parses manifest bytes; path is used in messages only. Every error is
 // invalid input (exit 4) naming path:line.
 func Parse(path string, data []byte) (*Manifest, error) {
-	root, err := yamlpos.Decode(path, data)
+	docs, err := yamlpos.DecodeAll(path, data)
 	if err != nil {
 		return nil, err
 	}
+	lines := yamlpos.NewLines(data)
+	var root *yaml.Node
+	if len(docs) > 0 {
+		root = docs[0]
+	}
 	m := &Manifest{Path: path}
 	if isSchema(root) {
+		for _, d := range docs[1:] {
+			if d != nil {
+				return nil, yamlpos.Errorf(path, lines.Line(d), "a release manifest is one YAML document; another one starts here")
+			}
+		}
 		err = m.readSchema(root)
 	} else {
+		// any other file (helm template output, a kustomize build) is read
+		// whole: every document, every digest-pinned reference
 		m.Foreign = true
-		m.scan(root)
+		for _, d := range docs {
+			m.scan(d, lines)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -101,18 +114,18 @@ func isSchema(root *yaml.Node) bool {
 }
 
 // scan collects every digest-pinned reference anywhere in the document.
-func (m *Manifest) scan(n *yaml.Node) {
-	if n == nil {
+func (m *Manifest) scan(n *yaml.Node, lines *yamlpos.Lines) {
+	if n == nil || n.Kind == yaml.AliasNode {
 		return
 	}
 	if n.Kind == yaml.ScalarNode {
 		if r, ok := image.ParsePinned(n.Value); ok {
-			m.Pins = append(m.Pins, Pin{Component: r.Path, Image: n.Value, Ref: r, Line: n.Line})
+			m.Pins = append(m.Pins, Pin{Component: r.Path, Image: n.Value, Ref: r, Line: lines.Line(n)})
 		}
 		return
 	}
 	for _, c := range n.Content {
-		m.scan(c)
+		m.scan(c, lines)
 	}
 }
 

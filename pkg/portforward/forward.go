@@ -21,6 +21,17 @@ type Session struct {
 	LocalPort int
 	cancel    context.CancelFunc
 	done      chan error
+	errs      *errorLog
+}
+
+// Err is what went wrong forwarding a connection of this session, as the
+// API server and kubelet said it (nil when nothing did). A client that
+// read EOF through the forward finds the reason here.
+func (s *Session) Err() error {
+	if s == nil || s.errs == nil {
+		return nil
+	}
+	return s.errs.err()
 }
 
 // Open resolves t to a ready pod and forwards a free loopback port to it.
@@ -41,7 +52,8 @@ func OpenPod(ctx context.Context, cfg *rest.Config, c kubernetes.Interface, name
 	if err != nil {
 		return nil, err
 	}
-	fctx, cancel := context.WithCancel(ctx)
+	errs := &errorLog{}
+	fctx, cancel := context.WithCancel(withErrorLog(ctx, errs))
 	ready := make(chan struct{})
 	fw, err := portforward.NewOnAddressesWithContext(fctx, dialer, []string{"127.0.0.1"},
 		[]string{"0:" + strconv.Itoa(port)}, ready, io.Discard, io.Discard)
@@ -49,7 +61,7 @@ func OpenPod(ctx context.Context, cfg *rest.Config, c kubernetes.Interface, name
 		cancel()
 		return nil, fmt.Errorf("port-forward to pod %s/%s: %w", namespace, pod, err)
 	}
-	s := &Session{Pod: pod, PodPort: port, cancel: cancel, done: make(chan error, 1)}
+	s := &Session{Pod: pod, PodPort: port, cancel: cancel, done: make(chan error, 1), errs: errs}
 	go func() { s.done <- fw.ForwardPorts() }()
 	select {
 	case <-ready:

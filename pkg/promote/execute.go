@@ -9,6 +9,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/gitstate"
+	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/identity"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
@@ -36,19 +37,17 @@ func (p *Promote) execute(ctx context.Context, st *state, res *Result) (err erro
 		}
 	}()
 	j := journal.New(p.cfg.Typed, p.cfg.Namespace)
-	if res.ClosedEntries, err = j.CloseOrphans(ctx, p.Release, "promote by "+who.User); err != nil {
+	hints := journal.OrphanHints{LastSeen: held.Previous.Renewed, RevisionSince: helmx.RevisionSince(st.revisions)}
+	if res.ClosedEntries, err = j.CloseOrphans(ctx, p.Release, "promote by "+who.User, hints); err != nil {
 		return fmt.Errorf("promote: journal: %w", err)
 	}
 	if note := journal.OrphansNote(res.ClosedEntries); note != "" {
 		p.progressf("%s", note)
 	}
 	if !st.first {
-		b, err := bookmark.NewCreate(p.cfg).Run(ctx, p.Release)
-		if err != nil {
-			return fmt.Errorf("promote: bookmark revision %d: %w", st.current.Version, err)
+		if err := p.bookmark(ctx, st, res); err != nil {
+			return err
 		}
-		res.Bookmark = b.Bookmark.Name
-		p.progressf("bookmark: %s (revision %d)", res.Bookmark, st.current.Version)
 	}
 	git := gitstate.Read(ctx, p.GitDir)
 	e := journal.Entry{ID: journal.NewID(p.Release, start), Operation: journal.Promote, Release: p.Release,
@@ -61,6 +60,9 @@ func (p *Promote) execute(ctx context.Context, st *state, res *Result) (err erro
 	res.Journal = e.ID
 	runErr := p.apply(ctx, st, res, held)
 	e.To, e.Evidence, e.Smoke, e.Notes = res.To, res.Evidence, smokeJSON(res.Smoke), res.Message
+	if p.NoSmoke && res.Smoke == nil && res.Outcome == journal.Succeeded {
+		e.Smoke = journal.SmokeSkipped("--no-smoke")
+	}
 	if res.Rollback != "" {
 		e.RollbackDuration = journal.Duration(p.rollbackTook)
 	}
@@ -72,6 +74,28 @@ func (p *Promote) execute(ctx context.Context, st *state, res *Result) (err erro
 	return runErr
 }
 
+// bookmark records the current revision, then applies the retention of
+// promote's own bookmarks (by count and age; never an operator's), listing
+// what it deleted.
+func (p *Promote) bookmark(ctx context.Context, st *state, res *Result) error {
+	op := bookmark.NewCreate(p.cfg)
+	op.Origin, op.Keep = bookmark.OriginPromote, p.KeepBookmarks
+	op.Prune = bookmark.PruneOptions{Origin: bookmark.OriginPromote, LastCopy: true, MaxAge: p.BookmarkMaxAge}
+	b, err := op.Run(ctx, p.Release)
+	if b != nil && b.Bookmark != nil {
+		res.Bookmark = b.Bookmark.Name
+		p.progressf("bookmark: %s (revision %d)", res.Bookmark, st.current.Version)
+		for _, pr := range b.Pruned {
+			res.PrunedBookmarks = append(res.PrunedBookmarks, pr.Name)
+			p.progressf("bookmark retention: deleted %s (revision %d, %s)", pr.Name, pr.Revision, pr.Why)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("promote: bookmark revision %d: %w", st.current.Version, err)
+	}
+	return nil
+}
+
 // apply upgrades and verifies; on failure it rolls back and sets the
 // outcome. The error carries the exit code.
 func (p *Promote) apply(ctx context.Context, st *state, res *Result, held *lock.Held) error {
@@ -79,6 +103,7 @@ func (p *Promote) apply(ctx context.Context, st *state, res *Result, held *lock.
 	rel, err := p.upgrade(ctx, st)
 	if rel != nil {
 		res.To.Revision = rel.Version
+		res.To.Digests = pinnedRefs(rel.Manifest)
 		if rel.Chart != nil && rel.Chart.Metadata != nil {
 			res.To.ChartVersion = rel.Chart.Metadata.Version
 		}
@@ -109,13 +134,20 @@ func (p *Promote) fail(ctx context.Context, st *state, res *Result, outcome jour
 		if interrupted {
 			res.Outcome = journal.Interrupted
 		}
+		if res.To.Revision > 0 && res.Outcome != journal.Unknown {
+			if err := p.markFailed(res.To.Revision, why); err != nil {
+				res.Message += "; " + err.Error()
+			} else {
+				p.progressf("left in place: revision %d of %s marked failed", res.To.Revision, p.Release)
+			}
+		}
 		return why
 	}
 	took, err := p.abortableRollback(ctx, st.current.Version)
 	p.rollbackTook = took
 	if errors.Is(err, errAborted) {
 		res.Outcome = journal.Interrupted
-		res.Message += fmt.Sprintf("; rollback to revision %d aborted by a second interrupt: if the release is pending-rollback, run helm stella safe-rollback %s --recover", st.current.Version, p.Release)
+		res.Message += fmt.Sprintf("; rollback to revision %d aborted by a second interrupt: if the release is pending-rollback, run helm stella safe-rollback %s --recover --namespace %s", st.current.Version, p.Release, p.cfg.Namespace)
 		return exit.WithCode(exit.Operational, fmt.Errorf("%w; %v", why, err))
 	}
 	if err != nil {

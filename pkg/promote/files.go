@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/stella-ops/stella-plugins/pkg/align"
 	"github.com/stella-ops/stella-plugins/pkg/channel"
@@ -18,20 +15,78 @@ import (
 
 // FilesResult is what the channel workflow (--files-only) changed.
 type FilesResult struct {
-	Channel string        `json:"channel"`
-	Version string        `json:"version"`
-	Release string        `json:"release"` // the manifest, relative to the channels file
-	Changed []string      `json:"changed"` // files rewritten
-	Message string        `json:"commitMessage"`
-	Commit  string        `json:"commit,omitempty"`
-	Tag     string        `json:"tag,omitempty"`
-	Align   *align.Result `json:"align,omitempty"`
+	Channel  string        `json:"channel"`
+	Version  string        `json:"version"`
+	Release  string        `json:"release"` // the manifest, relative to the channels file
+	Changed  []string      `json:"changed"` // files rewritten
+	Message  string        `json:"commitMessage"`
+	Commit   string        `json:"commit,omitempty"`
+	Tag      string        `json:"tag,omitempty"`
+	NoOp     bool          `json:"noOp,omitempty"` // identical rerun: nothing to write, commit and tag already there
+	Warnings []string      `json:"warnings,omitempty"`
+	Align    *align.Result `json:"align,omitempty"` // the remaining findings when it failed, else the final --lint check
 }
 
-// runFiles points the channel at the new manifest and aligns (--fix)
-// every values and compose file of the channel, all in one all-or-nothing
-// write, and optionally commits and tags.
+// filesState is everything runFiles reads before it writes anything.
+type filesState struct {
+	m    *manifest.Manifest
+	f    *channel.File
+	c    *channel.Channel
+	rel  string // the manifest, relative to the deploy tree (the channels file's directory)
+	tree string
+	next []byte // the channels file pointing the channel at rel
+	tag  string // the tag to create ("" without --git-tag)
+}
+
+// runFiles is runbook §5: check everything (input, planned edits, git)
+// before writing anything; then point the channel at the new manifest,
+// align --fix its files and move its version markers in one write; render
+// the channel's chart with the result (align --lint) and restore every file
+// if it does not align; finally commit exactly those files plus the new
+// manifest, and tag stable/airgap.
 func (p *Promote) runFiles(ctx context.Context) (*Result, error) {
+	st, err := p.filesState()
+	if err != nil {
+		return nil, err
+	}
+	fr := &FilesResult{Channel: p.Channel, Version: st.m.Version, Release: st.rel,
+		Message: "deploy: promote " + suffixed(st.m.Version, p.Channel), Changed: []string{}}
+	res := &Result{Manifest: journalManifest(st.m.Version, p.Channel), Files: fr}
+	fail := func(err error) (*Result, error) {
+		if fr.Align == nil && len(fr.Changed) == 0 {
+			return nil, err // nothing to show but the error line
+		}
+		res.Outcome, res.Message = "failed", err.Error()
+		return res, err
+	}
+	pl, err := p.planFiles(ctx, st, fr)
+	if err != nil {
+		return fail(err)
+	}
+	g, err := p.gitPreflight(ctx, st, pl, fr)
+	if err != nil {
+		return fail(err)
+	}
+	if err := p.writeFiles(ctx, st, pl, fr); err != nil {
+		return fail(err)
+	}
+	if err := p.gitRecord(ctx, st, g, fr); err != nil {
+		return fail(err)
+	}
+	res.Outcome, res.Message = "succeeded", fr.Message
+	if fr.NoOp {
+		res.Message += " (already done: nothing changed)"
+	}
+	return res, nil
+}
+
+// filesState loads and checks the input: the manifest is the channel's
+// (release.channel = --channel) and inside the deploy tree; --git-tag is
+// for a tagged channel.
+func (p *Promote) filesState() (*filesState, error) {
+	if p.ReleaseManifest == "" {
+		return nil, exit.InvalidInput("flag --release: required with --files-only")
+	}
 	m, err := manifest.Load(p.ReleaseManifest)
 	if err != nil {
 		return nil, err
@@ -40,145 +95,55 @@ func (p *Promote) runFiles(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := f.Channel(p.Channel); err != nil {
+	st := &filesState{m: m, f: f, tree: filepath.Dir(f.Path)}
+	if st.c, err = f.Channel(p.Channel); err != nil {
 		return nil, err
 	}
-	rel, err := filepath.Rel(filepath.Dir(f.Path), p.ReleaseManifest)
-	if err != nil {
-		return nil, exit.InvalidInput("flag --release: %v", err)
+	if m.Channel != p.Channel {
+		return nil, exit.InvalidInput("flag --release: %s is a release of channel %q (release.channel), not %q; nothing written",
+			p.ReleaseManifest, m.Channel, p.Channel)
 	}
-	rel = filepath.ToSlash(rel)
+	if st.rel, err = insideTree(st.tree, p.ReleaseManifest); err != nil {
+		return nil, err
+	}
 	orig, err := os.ReadFile(f.Path)
 	if err != nil {
 		return nil, exit.InvalidInput("flag --config: %v", err)
 	}
-	next, err := PointChannel(orig, p.Channel, rel)
-	if err != nil {
+	if st.next, err = PointChannel(orig, p.Channel, st.rel); err != nil {
 		return nil, exit.InvalidInput("%s: %v", f.Path, err)
 	}
-	fr := &FilesResult{Channel: p.Channel, Version: m.Version, Release: rel,
-		Message: "deploy: promote " + suffixed(m.Version, p.Channel)}
-	res := &Result{Manifest: journalManifest(m.Version, p.Channel), Files: fr}
-	if err := p.alignFiles(ctx, fr, next); err != nil {
-		if fr.Align == nil { // nothing was written: the error line says it all
-			return nil, err
-		}
-		res.Outcome, res.Message = "failed", err.Error()
-		return res, err
-	}
-	res.Outcome, res.Message = "succeeded", fr.Message
-	if p.GitCommit || p.GitTag {
-		if err := p.gitRecord(ctx, fr); err != nil {
-			return res, err
+	if p.GitTag {
+		if st.tag = TagOf(p.Channel, m.Version); st.tag == "" {
+			return nil, exit.InvalidInput("flag --git-tag: channel %s is not tagged (runbook §5 tags stable and airgap promotions only); drop --git-tag", p.Channel)
 		}
 	}
-	return res, nil
+	return st, nil
 }
 
-// alignFiles writes the channels file (config, pointing the channel at
-// the new manifest) and align --fix's edits to the channel's files in one
-// all-or-nothing write: a failure, or a finding --fix cannot fix, leaves
-// every file as it was.
-func (p *Promote) alignFiles(ctx context.Context, fr *FilesResult, config []byte) error {
-	fix := align.New(p.Progress)
-	fix.SetConfig(p.Config)
-	fix.Channel, fix.Fix, fix.ConfigData = p.Channel, true, config
-	r, err := fix.Run(ctx)
-	if err != nil {
-		return fmt.Errorf("align --fix: %w", err)
+// insideTree returns path relative to tree, or an exit-4 error when the
+// manifest lies outside it (a commit could not hold it).
+func insideTree(tree, path string) (string, error) {
+	t, err1 := filepath.Abs(tree)
+	a, err2 := filepath.Abs(path)
+	rel, err3 := filepath.Rel(t, a)
+	if err1 != nil || err2 != nil || err3 != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", exit.InvalidInput("flag --release: %s is outside the deploy tree %s (the channels file's directory); copy it under %s/releases/",
+			path, tree, tree)
 	}
-	for _, c := range r.Changes {
-		fr.Changed = append(fr.Changed, c.File)
-	}
-	if fr.Align = r; !r.Aligned {
-		return exit.Failed("align after --fix: %d finding(s) remain", r.Problems())
-	}
-	return nil
+	return filepath.ToSlash(rel), nil
 }
 
-// PointChannel rewrites channels.<name>.release to rel, changing only that
-// scalar's characters (comments and layout stay).
-func PointChannel(data []byte, name, rel string) ([]byte, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
+// TagOf is the git tag of a promotion: <version> for stable,
+// <version>-airgap for airgap, "" for channels that are not tagged.
+func TagOf(ch, version string) string {
+	switch ch {
+	case "stable":
+		return version
+	case "airgap":
+		return suffixed(version, ch)
 	}
-	n := lookup(&doc, "channels", name, "release")
-	if n == nil || n.Kind != yaml.ScalarNode {
-		return nil, fmt.Errorf("channels.%s.release: not found", name)
-	}
-	if n.Value == rel {
-		return data, nil
-	}
-	lines := strings.SplitAfter(string(data), "\n")
-	line := lines[n.Line-1]
-	col := n.Column - 1
-	end := strings.Index(line[col:], n.Value)
-	if end < 0 || n.Style != 0 && n.Style != yaml.DoubleQuotedStyle && n.Style != yaml.SingleQuotedStyle {
-		return nil, fmt.Errorf("channels.%s.release (line %d): unsupported scalar style", name, n.Line)
-	}
-	lines[n.Line-1] = line[:col+end] + rel + line[col+end+len(n.Value):]
-	return []byte(strings.Join(lines, "")), nil
-}
-
-func lookup(n *yaml.Node, keys ...string) *yaml.Node {
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	for _, k := range keys {
-		if n.Kind != yaml.MappingNode {
-			return nil
-		}
-		var next *yaml.Node
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == k {
-				next = n.Content[i+1]
-			}
-		}
-		if next == nil {
-			return nil
-		}
-		n = next
-	}
-	return n
-}
-
-// gitRecord commits exactly the changed files and tags stable/airgap.
-func (p *Promote) gitRecord(ctx context.Context, fr *FilesResult) error {
-	dir := filepath.Dir(p.Config)
-	if p.GitCommit && len(fr.Changed) > 0 {
-		abs := make([]string, len(fr.Changed))
-		for i, c := range fr.Changed {
-			abs[i], _ = filepath.Abs(c)
-		}
-		if _, err := git(ctx, dir, append([]string{"add", "--"}, abs...)...); err != nil {
-			return err
-		}
-		if _, err := git(ctx, dir, append([]string{"commit", "-m", fr.Message, "--"}, abs...)...); err != nil {
-			return err
-		}
-		fr.Commit, _ = git(ctx, dir, "rev-parse", "HEAD")
-	}
-	if p.GitTag && (fr.Channel == "stable" || fr.Channel == "airgap") {
-		fr.Tag = fr.Version
-		if fr.Channel == "airgap" {
-			fr.Tag = suffixed(fr.Version, fr.Channel)
-		}
-		if _, err := git(ctx, dir, "tag", "-a", fr.Tag, "-m", fr.Message); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func git(ctx context.Context, dir string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("git %s: %w: %s", args[0], err, strings.TrimSpace(string(out)))
-	}
-	return strings.TrimSpace(string(out)), nil
+	return ""
 }
 
 // suffixed is version-channel, unless the version already ends so
@@ -188,4 +153,10 @@ func suffixed(version, ch string) string {
 		return version
 	}
 	return version + "-" + ch
+}
+
+func (p *Promote) warnf(fr *FilesResult, format string, a ...any) {
+	w := fmt.Sprintf(format, a...)
+	fr.Warnings = append(fr.Warnings, w)
+	p.progressf("warning: %s", w)
 }

@@ -32,7 +32,7 @@ func TestFilesOnlyOnExample(t *testing.T) {
 	}
 	sort.Strings(changed)
 	want := []string{"channels.yaml", "compose/docker-compose.prod.yaml", "compose/docker-compose.stage.yaml",
-		"helm/stellaops/values-prod.yaml", "helm/stellaops/values-stage.yaml"}
+		"compose/env/prod.env.example", "compose/env/stage.env.example", "helm/stellaops/values-prod.yaml", "helm/stellaops/values-stage.yaml"}
 	if strings.Join(changed, ",") != strings.Join(want, ",") {
 		t.Fatalf("changed %v, want %v", changed, want)
 	}
@@ -68,4 +68,29 @@ func exampleWithNewStable(t *testing.T) (deploy, rel string) {
 		t.Fatal(err)
 	}
 	return deploy, rel
+}
+
+// TestFilesOnlyMovesVersionMarkers: the channel's declared markers
+// (global.releaseVersion, STELLA_VERSION) name the new version afterwards,
+// quotes and comments kept; other channels' markers are untouched.
+func TestFilesOnlyMovesVersionMarkers(t *testing.T) {
+	deploy, rel := exampleWithNewStable(t)
+	p := New(nil)
+	p.FilesOnly, p.Channel, p.ReleaseManifest, p.Config = true, "stable", rel, filepath.Join(deploy, "channels.yaml")
+	if _, err := p.Run(context.Background()); err != nil {
+		t.Fatalf("files-only: %v", err)
+	}
+	for file, want := range map[string]string{
+		"helm/stellaops/values-prod.yaml":   `releaseVersion: "2025.10.0"`,
+		"helm/stellaops/values-stage.yaml":  `releaseVersion: "2025.10.0"`,
+		"compose/env/prod.env.example":      "\nSTELLA_VERSION=2025.10.0\n",
+		"compose/env/stage.env.example":     "\nSTELLA_VERSION=2025.10.0\n",
+		"helm/stellaops/values-airgap.yaml": `releaseVersion: "2025.09.2-airgap"`,
+		"compose/env/airgap.env.example":    "\nSTELLA_VERSION=2025.09.2-airgap\n",
+	} {
+		data, err := os.ReadFile(filepath.Join(deploy, file))
+		if err != nil || !strings.Contains(string(data), want) {
+			t.Errorf("%s does not hold %q:\n%s", file, want, data)
+		}
+	}
 }

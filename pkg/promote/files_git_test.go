@@ -46,7 +46,7 @@ func TestFilesOnlyGitCommitAndTag(t *testing.T) {
 	}
 	files := strings.Split(gitIn("show", "--name-only", "--format=", "HEAD"), "\n")
 	sort.Strings(files)
-	want := "channels.yaml,compose/docker-compose.prod.yaml,compose/docker-compose.stage.yaml,helm/stellaops/values-prod.yaml,helm/stellaops/values-stage.yaml"
+	want := "channels.yaml,compose/docker-compose.prod.yaml,compose/docker-compose.stage.yaml,compose/env/prod.env.example,compose/env/stage.env.example,helm/stellaops/values-prod.yaml,helm/stellaops/values-stage.yaml"
 	if strings.Join(files, ",") != want {
 		t.Fatalf("committed %v, want %s", files, want)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
 	"github.com/stella-ops/stella-plugins/pkg/manifest"
+	"github.com/stella-ops/stella-plugins/pkg/plan"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
 )
 
@@ -23,6 +24,8 @@ type state struct {
 	manifest *manifest.Manifest
 	current  helmx.Revision // zero on a first install
 	first    bool
+	// revisions is the history read by the preflight (labels only).
+	revisions []helmx.Revision
 
 	suitePath string       // "" when the channel has no suite
 	suite     *smoke.Suite // read before any change: a bad suite is exit 4
@@ -49,6 +52,7 @@ func (p *Promote) preflight(ctx context.Context, res *Result) (*state, error) {
 	if st.suitePath, st.suite, err = p.loadSuite(st.channel); err != nil {
 		return nil, err
 	}
+	p.CheckRegistry = p.CheckRegistry || st.channel.CheckRegistry
 	p.progressf("preflight: align %s with %s (%s)", strings.Join(p.ValuesFiles, ", "), st.channel.Name, st.manifest.Version)
 	if err := p.align(ctx, res); err != nil {
 		return nil, err
@@ -92,6 +96,7 @@ func (p *Promote) align(ctx context.Context, res *Result) error {
 	a.SetConfig(p.Config)
 	a.Channel, a.Values, a.Chart, a.Lint = res.Manifest.Channel, p.ValuesFiles, p.Chart, true
 	a.Release = p.ReleaseManifest
+	a.CheckRegistry, a.Registry = p.CheckRegistry, p.Registry
 	r, err := a.Run(ctx)
 	if err != nil {
 		return fmt.Errorf("preflight: %w", err)
@@ -117,19 +122,22 @@ func (p *Promote) readRelease(ctx context.Context, st *state, res *Result) error
 	if pend, ok := helmx.PendingRevision(revs); ok {
 		res.Outcome = "refused"
 		res.Message = fmt.Sprintf("revision %d is %s", pend.Version, pend.Status)
-		return exit.Refusal("preflight: release %s revision %d is %s: run `helm stella safe-rollback %s --recover` first",
-			p.Release, pend.Version, pend.Status, p.Release)
+		return exit.Refusal("preflight: release %s revision %d is %s: run `helm stella safe-rollback %s --recover --namespace %s` first",
+			p.Release, pend.Version, pend.Status, p.Release, p.cfg.Namespace)
 	}
 	cur, ok := helmx.Current(revs)
-	st.current, st.first = cur, !ok
+	st.current, st.first, st.revisions = cur, !ok, revs
 	if ok {
 		res.From.Revision = cur.Version
 		rec, err := helmx.New(p.cfg).Get(ctx, p.Release, cur.Version)
 		if err != nil {
 			return fmt.Errorf("preflight: read release: %w", err)
 		}
-		if r, err := rec.Release(); err == nil && r.Chart != nil && r.Chart.Metadata != nil {
-			res.From.ChartVersion = r.Chart.Metadata.Version
+		if r, err := rec.Release(); err == nil {
+			res.From.Digests = pinnedRefs(r.Manifest)
+			if r.Chart != nil && r.Chart.Metadata != nil {
+				res.From.ChartVersion = r.Chart.Metadata.Version
+			}
 		}
 	}
 	return nil
@@ -148,4 +156,20 @@ func (p *Promote) lockFree(ctx context.Context) error {
 		return exit.Refusal("preflight: release %s is locked by %s", p.Release, info)
 	}
 	return nil
+}
+
+// pinnedRefs maps each workload/container of a rendered manifest to its
+// image reference when pinned by digest (the journal's from/to digests).
+func pinnedRefs(manifest string) map[string]string {
+	imgs, _ := plan.Images(manifest)
+	var out map[string]string
+	for w, ref := range imgs {
+		if plan.Digest(ref) != "" {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[w] = ref
+		}
+	}
+	return out
 }

@@ -14,9 +14,14 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/kube"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
+	"github.com/stella-ops/stella-plugins/pkg/registry"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
 	"github.com/stella-ops/stella-plugins/pkg/verify"
 )
+
+// DefaultKeepBookmarks is how many of its automatic bookmarks promote keeps
+// per release.
+const DefaultKeepBookmarks = 10
 
 // Promote is the promote operation. Set the option fields, then call Run.
 type Promote struct {
@@ -40,6 +45,16 @@ type Promote struct {
 	SmokeSuite   string // overrides the channel's smoke suite file
 	SmokeTimeout time.Duration
 	GitDir       string // deploy checkout ("" = working directory)
+	// CheckRegistry (or the channel's checkRegistry) makes the preflight HEAD every pin in its registry.
+	CheckRegistry bool
+	Registry      registry.Options
+	// NoSmoke skips the smoke suite (journaled as skipped).
+	NoSmoke bool
+	// KeepBookmarks and BookmarkMaxAge are the retention of promote's own
+	// automatic bookmarks (0 = no limit); operators' bookmarks are never
+	// touched by it.
+	KeepBookmarks  int
+	BookmarkMaxAge time.Duration
 
 	// Channel workflow (runbook §5).
 	FilesOnly       bool
@@ -61,7 +76,7 @@ type Promote struct {
 
 // New returns a Promote on the injected configuration.
 func New(cfg *kube.Config) *Promote {
-	return &Promote{cfg: cfg, Timeout: 15 * time.Minute, Progress: io.Discard, Now: time.Now}
+	return &Promote{cfg: cfg, Timeout: 15 * time.Minute, Progress: io.Discard, Now: time.Now, KeepBookmarks: DefaultKeepBookmarks}
 }
 
 // Result is what Run did; it is rendered once by the caller, also on error.
@@ -75,7 +90,10 @@ type Result struct {
 	To        journal.Revision `json:"to"`
 	Manifest  journal.Manifest `json:"manifest"`
 	Bookmark  string           `json:"bookmark,omitempty"`
-	Journal   string           `json:"journal,omitempty"` // journal entry ID
+	// PrunedBookmarks are promote's older automatic bookmarks its
+	// retention deleted.
+	PrunedBookmarks []string `json:"prunedBookmarks,omitempty"`
+	Journal         string   `json:"journal,omitempty"` // journal entry ID
 	// ClosedEntries are journal entries left in progress by processes that
 	// ended without an outcome, closed as unknown under our lock.
 	ClosedEntries []string           `json:"closedJournalEntries,omitempty"`

@@ -55,6 +55,8 @@ func revisions(res *Result) string {
 		return ""
 	case res.From.Revision == 0:
 		return fmt.Sprintf("(first install) → %d", res.To.Revision)
+	case res.To.Revision == 0: // refused or failed before Helm wrote a revision
+		return fmt.Sprintf("%d (unchanged: no new revision)", res.From.Revision)
 	}
 	return fmt.Sprintf("%d → %d", res.From.Revision, res.To.Revision)
 }
@@ -92,23 +94,4 @@ func renderDetails(w io.Writer, res *Result) error {
 		}
 	}
 	return nil
-}
-
-func renderFiles(w io.Writer, fr *FilesResult) error {
-	t := output.NewTable(w)
-	fmt.Fprintf(t, "CHANNEL\t%s\nRELEASE\t%s (%s)\n", fr.Channel, fr.Release, fr.Version)
-	for _, c := range fr.Changed {
-		fmt.Fprintf(t, "CHANGED\t%s\n", c)
-	}
-	if fr.Commit != "" {
-		fmt.Fprintf(t, "COMMIT\t%s\n", fr.Commit)
-	}
-	if fr.Tag != "" {
-		fmt.Fprintf(t, "TAG\t%s\n", fr.Tag)
-	}
-	if err := t.Flush(); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintf(w, "\n%s\n", fr.Message)
-	return err
 }

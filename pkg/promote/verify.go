@@ -101,6 +101,10 @@ func (p *Promote) loadSuite(ch *channel.Channel) (string, *smoke.Suite, error) {
 
 // smoke runs the suite the preflight loaded.
 func (p *Promote) smoke(ctx context.Context, st *state, res *Result) error {
+	if p.NoSmoke {
+		p.progressf("smoke: skipped (--no-smoke)")
+		return nil
+	}
 	if st.suite == nil {
 		p.progressf("smoke: channel %s has no suite", st.channel.Name)
 		return nil

@@ -25,7 +25,10 @@ type Facts struct {
 	// PendingBy is the newest in-progress journal entry of the release, if
 	// any: who started the operation that left the revision pending.
 	PendingBy *journal.Entry
-	Now       time.Time
+	// LockHolderGone: the lock's holder ran on this host under a pid that
+	// no longer exists (lock.HolderGone).
+	LockHolderGone bool
+	Now            time.Time
 }
 
 // Target is what the release rolls back to.
@@ -42,32 +45,39 @@ type Decision struct {
 	From    helmx.Revision  `json:"from"`
 	Target  Target          `json:"target"`
 	Pending *helmx.Revision `json:"pending,omitempty"` // to mark failed (Recover)
+	// Rule says which rule chose the target.
+	Rule string `json:"rule"`
+	// Locked notes a held lock a --plan did not refuse (it writes nothing).
+	Locked string `json:"locked,omitempty"`
 }
 
 // Decide chooses the target and applies the preflight refusals (exit 5,
 // nothing changed): lock held, stuck release without --recover or not yet
 // stale, target missing from the history and every bookmark.
 func (o *Options) Decide(f Facts) (*Decision, error) {
-	if f.Lock != nil && f.Lock.Held(f.Now) {
-		return nil, exit.Refusal("release %q is locked by %s: wait for it to finish, or for the lock to expire at %s",
-			f.Release, f.Lock, f.Lock.Expires().UTC().Format(time.RFC3339))
+	if f.Lock != nil && f.Lock.Held(f.Now) && !o.Plan { // --plan writes nothing: it only notes the lock
+		return nil, exit.Refusal("release %q is locked by %s: wait for it to finish, or for the lock to expire",
+			f.Release, f.Lock.Describe(f.Now, f.LockHolderGone))
 	}
 	from, ok := helmx.Latest(f.Revisions)
 	if !ok {
 		return nil, exit.Refusal("release %q not found in namespace %q", f.Release, f.Namespace)
 	}
 	d := &Decision{From: from}
+	if f.Lock != nil && f.Lock.Held(f.Now) {
+		d.Locked = "locked by " + f.Lock.Describe(f.Now, f.LockHolderGone) + ": a rollback would be refused now"
+	}
 	if p, ok := helmx.PendingRevision(f.Revisions); ok {
 		if err := o.stuck(f, p); err != nil {
 			return nil, err
 		}
 		d.Pending = &p
 	}
-	t, err := o.target(f, from)
+	t, rule, err := o.target(f, from)
 	if err != nil {
 		return nil, err
 	}
-	d.Target = t
+	d.Target, d.Rule = t, rule
 	return d, nil
 }
 
@@ -84,7 +94,9 @@ func (o *Options) stuck(f Facts, p helmx.Revision) error {
 			what, recoverCommand(f, o.StaleAfter))
 	}
 	if age < o.StaleAfter {
-		return exit.Refusal("%s, less than --stale-after %s: an operation may still be in flight; retry later", what, o.StaleAfter)
+		at := f.PendingSince.Add(o.StaleAfter).UTC().Format(time.RFC3339)
+		return exit.Refusal("%s, less than --stale-after %s: an operation may still be in flight; --recover applies from %s (in %s), or sooner with a shorter --stale-after if you know no Helm operation is running:\n  %s",
+			what, o.StaleAfter, at, (o.StaleAfter - age).Round(time.Second), recoverCommand(f, o.StaleAfter))
 	}
 	return nil
 }
@@ -97,8 +109,11 @@ func recoverCommand(f Facts, stale time.Duration) string {
 	return strings.Join(cmd, " ")
 }
 
-// target chooses the rollback target.
-func (o *Options) target(f Facts, from helmx.Revision) (Target, error) {
+// target chooses the rollback target and names the rule that chose it:
+// --to-bookmark, --revision, else the newest healthy (deployed or
+// superseded) revision before the current one, as helm rollback does; a
+// bookmark is used only to restore that revision when Helm pruned it.
+func (o *Options) target(f Facts, from helmx.Revision) (Target, string, error) {
 	inHistory := func(v int) bool {
 		for _, r := range f.Revisions {
 			if r.Version == v && !r.Pending() {
@@ -114,38 +129,72 @@ func (o *Options) target(f Facts, from helmx.Revision) (Target, error) {
 	case o.ToBookmark != "":
 		for _, b := range f.Bookmarks {
 			if b.Name == o.ToBookmark {
-				return fromBookmark(b), nil
+				return fromBookmark(b), "--to-bookmark " + b.Name, nil
 			}
 		}
-		return Target{}, exit.Refusal("bookmark %q of release %q not found in namespace %q (see 'kubectl stella bookmark list %s')",
+		return Target{}, "", exit.Refusal("bookmark %q of release %q not found in namespace %q (see 'kubectl stella bookmark list %s')",
 			o.ToBookmark, f.Release, f.Namespace, f.Release)
 	case o.Revision > 0:
+		rule := fmt.Sprintf("--revision %d", o.Revision)
 		if o.Revision == from.Version {
-			return Target{}, exit.Refusal("revision %d is the current revision of %q", o.Revision, f.Release)
+			return Target{}, "", exit.Refusal("revision %d is the current revision of %q", o.Revision, f.Release)
 		}
 		if inHistory(o.Revision) {
-			return Target{Revision: o.Revision}, nil
+			return Target{Revision: o.Revision}, rule, nil
 		}
 		if b, ok := newestBookmark(f.Bookmarks, func(b bookmark.Summary) bool { return b.Revision == o.Revision }); ok {
-			return fromBookmark(b), nil
+			return fromBookmark(b), rule + " (pruned from Helm's history: restored from bookmark " + b.Name + ")", nil
 		}
-		return Target{}, exit.Refusal("revision %d of %q is neither in Helm's history (%s) nor in any bookmark",
+		return Target{}, "", exit.Refusal("revision %d of %q is neither in Helm's history (%s) nor in any bookmark",
 			o.Revision, f.Release, versions(f.Revisions))
 	}
-	if b, ok := newestBookmark(f.Bookmarks, func(b bookmark.Summary) bool { return b.Revision != from.Version }); ok {
-		return fromBookmark(b), nil
+	return o.previous(f, from, inHistory, fromBookmark)
+}
+
+// previous is the default target: the newest deployed or superseded
+// revision before the current one, in Helm's history or, when pruned from
+// it, in a bookmark taken while it was deployed or superseded.
+func (o *Options) previous(f Facts, from helmx.Revision, inHistory func(int) bool, fromBookmark func(bookmark.Summary) Target) (Target, string, error) {
+	rule := fmt.Sprintf("default: the newest deployed or superseded revision before %d, as helm rollback", from.Version)
+	// an interrupted rollback (pending-rollback, being recovered) was
+	// replacing the revision right before it: never its target
+	limit := from.Version
+	if from.Status == "pending-rollback" {
+		limit--
+		rule += fmt.Sprintf(" (revision %d excluded: the interrupted rollback was replacing it)", limit)
 	}
 	var before []helmx.Revision
 	for _, r := range f.Revisions {
-		if r.Version < from.Version {
+		if r.Version < limit {
 			before = append(before, r)
 		}
 	}
-	if r, ok := helmx.Latest(before, "deployed", "superseded"); ok {
-		return Target{Revision: r.Version}, nil
+	best, inHelm := helmx.Latest(before, "deployed", "superseded")
+	healthy := func(b bookmark.Summary) bool {
+		return b.Revision < limit && !inHistory(b.Revision) && (b.Status == "deployed" || b.Status == "superseded") &&
+			(!inHelm || b.Revision > best.Version)
 	}
-	return Target{}, exit.Refusal("release %q has no bookmark and no deployed or superseded revision before %d: nothing to roll back to",
+	if b, ok := newestRevisionBookmark(f.Bookmarks, healthy); ok {
+		return fromBookmark(b), rule + fmt.Sprintf(" (revision %d, pruned from Helm's history: restored from bookmark %s)", b.Revision, b.Name), nil
+	}
+	if inHelm {
+		return Target{Revision: best.Version}, rule, nil
+	}
+	return Target{}, "", exit.Refusal("release %q has no deployed or superseded revision before %d in Helm's history or in a bookmark: nothing to roll back to",
 		f.Release, from.Version)
+}
+
+// newestRevisionBookmark is the bookmark of the highest revision keep
+// accepts (the newest-created among that revision's).
+func newestRevisionBookmark(bs []bookmark.Summary, keep func(bookmark.Summary) bool) (bookmark.Summary, bool) {
+	var best bookmark.Summary
+	found := false
+	for _, b := range bs { // oldest first: a later one of the same revision wins
+		if keep(b) && (!found || b.Revision >= best.Revision) {
+			best, found = b, true
+		}
+	}
+	return best, found
 }
 
 func newestBookmark(bs []bookmark.Summary, keep func(bookmark.Summary) bool) (bookmark.Summary, bool) {

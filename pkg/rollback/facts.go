@@ -43,12 +43,14 @@ func (r *Rollback) facts(ctx context.Context, store *helmx.Store) (Facts, error)
 	if f.Revisions, err = store.Revisions(ctx, r.Release); err != nil {
 		return f, fmt.Errorf("read history of %q: %w", r.Release, err)
 	}
+	r.revisions = f.Revisions
 	if f.Bookmarks, err = bookmark.NewList(r.cfg).Run(ctx, r.Release); err != nil {
 		return f, err
 	}
 	if f.Lock, err = lock.Get(ctx, r.cfg.Typed, r.cfg.Namespace, r.Release); err != nil {
 		return f, err
 	}
+	f.LockHolderGone = f.Lock != nil && lock.HolderGone(*f.Lock)
 	if p, ok := helmx.PendingRevision(f.Revisions); ok {
 		rel, err := r.release(ctx, store, p.Version)
 		if err != nil {
@@ -140,26 +142,45 @@ func CRDWarning(from, to *release.Release) string {
 	return ""
 }
 
-// pins are the digests verification expects: the bookmark's running
-// digests when the target is a bookmark, else the target's pinned refs.
-func pins(p plan.Plan, b *bookmark.Bookmark) map[string]string {
+// pins are the digests verification expects and their source (pure): the
+// target's pinned refs, from its stored manifest (the bookmark's payload
+// when the target is a bookmark); for a bookmark whose manifest pins
+// nothing, the digests its pods ran when it was taken, if its pod table is
+// live (taken of the revision then running).
+func pins(p plan.Plan, b *bookmark.Bookmark) expected {
+	d, src := pinsOf(p, b)
+	return expected{digests: d, source: src}
+}
+
+// expected are the digests verification expects, with their source.
+type expected struct {
+	digests map[string]string
+	source  string
+}
+
+func pinsOf(p plan.Plan, b *bookmark.Bookmark) (map[string]string, string) {
 	out := map[string]string{}
-	if b != nil {
-		for _, pod := range b.Pods {
-			for _, c := range pod.Containers {
-				if c.Digest != "" && !c.Init {
-					out[c.Name] = c.Digest
-				}
-			}
-		}
-		return out
-	}
 	for _, i := range p.Images {
 		if i.ToDigest != "" {
 			out[lastSegment(i.Workload)] = i.ToDigest
 		}
 	}
-	return out
+	source := fmt.Sprintf("revision %d's manifest", p.To.Revision)
+	if b == nil {
+		return out, source
+	}
+	source = fmt.Sprintf("bookmark %s (revision %d's manifest)", b.Name, b.Revision)
+	if len(out) > 0 || !b.PodsLive {
+		return out, source
+	}
+	for _, pod := range b.Pods {
+		for _, c := range pod.Containers {
+			if c.Digest != "" && !c.Init {
+				out[c.Name] = c.Digest
+			}
+		}
+	}
+	return out, fmt.Sprintf("bookmark %s (its pods at bookmark time)", b.Name)
 }
 
 func lastSegment(s string) string {

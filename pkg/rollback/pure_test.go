@@ -49,17 +49,31 @@ func TestCRDWarning(t *testing.T) {
 }
 
 func TestPins(t *testing.T) {
-	p := plan.Compute(plan.Input{}, plan.Input{Manifest: `
+	p := plan.Compute(plan.Input{}, plan.Input{Revision: 1, Manifest: `
 kind: Deployment
 metadata: {name: web}
 spec: {template: {spec: {containers: [{name: web, image: "r/web@sha256:aa"}, {name: side, image: "r/side:1"}]}}}`})
-	if got := pins(p, nil); len(got) != 1 || got["web"] != "sha256:aa" {
-		t.Errorf("manifest pins = %v", got)
+	if got := pins(p, nil); len(got.digests) != 1 || got.digests["web"] != "sha256:aa" || got.source != "revision 1's manifest" {
+		t.Errorf("manifest pins = %+v", got)
 	}
-	b := &bookmark.Bookmark{Pods: []bookmark.Pod{{Containers: []bookmark.Container{
-		{Name: "web", Digest: "sha256:bb"}, {Name: "init", Init: true, Digest: "sha256:cc"}, {Name: "side"}}}}}
-	if got := pins(p, b); len(got) != 1 || got["web"] != "sha256:bb" {
-		t.Errorf("bookmark pins = %v", got)
+	livePods := []bookmark.Pod{{Containers: []bookmark.Container{
+		{Name: "web", Digest: "sha256:bb"}, {Name: "init", Init: true, Digest: "sha256:cc"}, {Name: "side"}}}}
+	// a bookmark's pins are its stored manifest's, never the pods running
+	// when it was taken (they may be another revision's)
+	b := &bookmark.Bookmark{Summary: bookmark.Summary{Name: "bm", Revision: 1}, Pods: livePods, PodsLive: true}
+	if got := pins(p, b); len(got.digests) != 1 || got.digests["web"] != "sha256:aa" || got.source != "bookmark bm (revision 1's manifest)" {
+		t.Errorf("bookmark pins = %+v", got)
+	}
+	unpinned := plan.Compute(plan.Input{}, plan.Input{Revision: 1, Manifest: `
+kind: Deployment
+metadata: {name: web}
+spec: {template: {spec: {containers: [{name: web, image: "r/web:1"}]}}}`})
+	if got := pins(unpinned, b); len(got.digests) != 1 || got.digests["web"] != "sha256:bb" || got.source != "bookmark bm (its pods at bookmark time)" {
+		t.Errorf("live bookmark pins of an unpinned manifest = %+v", got)
+	}
+	b.PodsLive = false
+	if got := pins(unpinned, b); len(got.digests) != 0 {
+		t.Errorf("a not-live pod table gave pins %+v", got)
 	}
 }
 

@@ -22,7 +22,7 @@ func Render(w io.Writer, f output.Format, r *Result) error {
 	if t.Restore {
 		target += ", pruned from Helm's history: restored from the bookmark"
 	}
-	fmt.Fprintf(w, "Release:  %s/%s\nTarget:   %s\n", r.Namespace, r.Release, target)
+	fmt.Fprintf(w, "Release:  %s/%s\nTarget:   %s\nChosen by: %s\n", r.Namespace, r.Release, target, r.Decision.Rule)
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "Warning:  %s\n", warn)
 	}

@@ -3,6 +3,7 @@ package rollback
 import (
 	"time"
 
+	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
@@ -34,6 +35,8 @@ type Options struct {
 	LockTimeout time.Duration
 	// SmokeSuite is a suite file; else the channel's (Channel in Config).
 	SmokeSuite, Channel, Config string
+	// NoSmoke skips the suite (journaled as skipped).
+	NoSmoke bool
 	// Progress receives verification snapshots; OnStep one line per step.
 	Progress func(watch.Snapshot)
 	OnStep   func(string)
@@ -46,7 +49,8 @@ type Rollback struct {
 	now      func() time.Time
 	deadline time.Time // of the steps, set by perform
 
-	suite                   *smoke.Suite // loaded by Run before any change
+	revisions               []helmx.Revision // read by facts
+	suite                   *smoke.Suite     // loaded by Run before any change
 	suitePath, suiteVersion string
 }
 
@@ -66,13 +70,15 @@ type Result struct {
 	// Recovered is the pending revision marked failed, if any.
 	Recovered int `json:"recovered,omitempty"`
 	// NewRevision is the revision the rollback (or restore) created.
-	NewRevision int             `json:"newRevision,omitempty"`
-	Verify      *verify.Result  `json:"verify,omitempty"`
-	Smoke       *smoke.Summary  `json:"smoke,omitempty"`
-	Outcome     journal.Outcome `json:"outcome"`
-	Message     string          `json:"message,omitempty"`
-	Duration    string          `json:"duration,omitempty"`
-	JournalID   string          `json:"journal,omitempty"`
+	NewRevision int            `json:"newRevision,omitempty"`
+	Verify      *verify.Result `json:"verify,omitempty"`
+	Smoke       *smoke.Summary `json:"smoke,omitempty"`
+	// SmokeSkipped is set when --no-smoke skipped the suite.
+	SmokeSkipped bool            `json:"smokeSkipped,omitempty"`
+	Outcome      journal.Outcome `json:"outcome"`
+	Message      string          `json:"message,omitempty"`
+	Duration     string          `json:"duration,omitempty"`
+	JournalID    string          `json:"journal,omitempty"`
 	// ClosedEntries are journal entries left in progress by processes that
 	// ended without an outcome, closed as unknown under our lock.
 	ClosedEntries []string `json:"closedJournalEntries,omitempty"`

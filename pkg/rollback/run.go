@@ -41,6 +41,9 @@ func (r *Rollback) Run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Release: r.Release, Namespace: r.cfg.Namespace, Decision: d, Plan: plan.Compute(Input(from), Input(to))}
+	if d.Locked != "" {
+		res.Warnings = append(res.Warnings, d.Locked)
+	}
 	if w := CRDWarning(from, to); w != "" {
 		res.Warnings = append(res.Warnings, w)
 	}
@@ -55,7 +58,7 @@ func (r *Rollback) Run(ctx context.Context) (*Result, error) {
 }
 
 // perform holds the lock and journals around the side effects.
-func (r *Rollback) perform(ctx context.Context, res *Result, target *release.Release, expect map[string]string) error {
+func (r *Rollback) perform(ctx context.Context, res *Result, target *release.Release, expect expected) error {
 	who := identity.Resolve(ctx, r.cfg.Typed, r.cfg.User)
 	held, err := lock.Acquire(ctx, r.cfg.Typed, r.cfg.Namespace, r.Release,
 		lock.Options{User: who.User, Operation: "safe-rollback", Duration: r.LockTimeout})
@@ -65,7 +68,8 @@ func (r *Rollback) perform(ctx context.Context, res *Result, target *release.Rel
 	bg := context.WithoutCancel(ctx)
 	defer func() { _ = held.Release(bg) }()
 	j := journal.New(r.cfg.Typed, r.cfg.Namespace)
-	if res.ClosedEntries, err = j.CloseOrphans(ctx, r.Release, "safe-rollback by "+who.User); err != nil {
+	hints := journal.OrphanHints{LastSeen: held.Previous.Renewed, RevisionSince: helmx.RevisionSince(r.revisions)}
+	if res.ClosedEntries, err = j.CloseOrphans(ctx, r.Release, "safe-rollback by "+who.User, hints); err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
 	if note := journal.OrphansNote(res.ClosedEntries); note != "" {
@@ -138,8 +142,12 @@ func (r *Rollback) entry(res *Result, who identity.Who) journal.Entry {
 		}
 		return jr
 	}
+	op := journal.SafeRollback
+	if res.Decision.Pending != nil { // --recover marks a stuck revision failed first
+		op = journal.Recover
+	}
 	e := journal.Entry{
-		ID: journal.NewID(r.Release, start), Operation: journal.SafeRollback, Release: r.Release,
+		ID: journal.NewID(r.Release, start), Operation: op, Release: r.Release,
 		Namespace: r.cfg.Namespace, Context: r.cfg.Context, Who: who, Start: start,
 		From: side(res.Plan.From), To: side(res.Plan.To), Reason: r.Reason, Outcome: journal.InProgress,
 	}

@@ -17,7 +17,7 @@ import (
 )
 
 // steps are the side effects, in order, under the lock.
-func (r *Rollback) steps(ctx context.Context, res *Result, target *release.Release, expect map[string]string) error {
+func (r *Rollback) steps(ctx context.Context, res *Result, target *release.Release, expect expected) error {
 	d := res.Decision
 	if d.Pending != nil {
 		if err := r.recoverPending(d.Pending.Version); err != nil {
@@ -88,10 +88,10 @@ func (r *Rollback) apply(ctx context.Context, t Target, target *release.Release,
 }
 
 // verify runs the verify-pods engine: fail fast, digests as the target's.
-func (r *Rollback) verify(ctx context.Context, res *Result, expect map[string]string) error {
+func (r *Rollback) verify(ctx context.Context, res *Result, expect expected) error {
 	v := verify.New(r.cfg)
 	v.Options = verify.Options{Release: r.Release, Namespace: r.cfg.Namespace, Wait: true,
-		Timeout: r.remaining(), ExpectedDigests: expect, Logs: true, Progress: r.Progress}
+		Timeout: r.remaining(), ExpectedDigests: expect.digests, DigestSource: expect.source, Logs: true, Progress: r.Progress}
 	vr, err := v.Run(ctx)
 	if err != nil {
 		return err
@@ -134,6 +134,11 @@ func (r *Rollback) loadSuite() error {
 
 // smoke runs the suite loadSuite read, if any.
 func (r *Rollback) smoke(ctx context.Context, res *Result) error {
+	if r.NoSmoke {
+		r.step("verified; smoke skipped (--no-smoke)")
+		res.SmokeSkipped = true
+		return nil
+	}
 	if r.suite == nil {
 		return nil
 	}
@@ -169,9 +174,13 @@ func fill(e *journal.Entry, res *Result, err error) {
 	if res.Verify != nil {
 		notes = append(notes, "verify: "+string(res.Verify.Verdict))
 		for _, w := range res.Verify.Unhealthy() {
-			for _, f := range w.Findings {
+			for i, f := range w.Findings {
+				evs := f.Events
+				if i == 0 { // the workload's events once, with its first finding
+					evs = append(append([]string(nil), f.Events...), w.Events...)
+				}
 				e.Evidence = append(e.Evidence, journal.Evidence{Pod: f.Pod, Container: f.Container,
-					Reason: f.Reason, Message: f.Message, Events: append(f.Events, w.Events...), LogTail: f.Logs})
+					Reason: f.Reason, Message: f.Message, Events: evs, LogTail: f.Logs})
 			}
 		}
 	}
@@ -179,6 +188,9 @@ func fill(e *journal.Entry, res *Result, err error) {
 		if b, jerr := json.Marshal(res.Smoke); jerr == nil {
 			e.Smoke = b
 		}
+	}
+	if res.SmokeSkipped {
+		e.Smoke = journal.SmokeSkipped("--no-smoke")
 	}
 	if err != nil {
 		notes = append(notes, "error: "+err.Error())

@@ -8,6 +8,7 @@ import (
 
 	"helm.sh/helm/v3/pkg/releaseutil"
 	discoveryv1 "k8s.io/api/discovery/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	sigsyaml "sigs.k8s.io/yaml"
 )
@@ -32,9 +33,17 @@ func (o *Smoke) endpointsAttempt(ctx context.Context, release, ns string, e *End
 			return outcome{Reason: fmt.Sprintf("endpointslices of %s: %v", svc, err)}
 		}
 		counts[svc] = ReadyEndpoints(list.Items)
+		if counts[svc] < e.Min { // short: say whether the Service exists at all
+			if _, err := o.cfg.Typed.CoreV1().Services(ns).Get(ctx, svc, metav1.GetOptions{}); apierrors.IsNotFound(err) {
+				counts[svc] = notFound
+			}
+		}
 	}
-	return outcome{Reason: evaluateEndpoints(counts, e.Min)}
+	return outcome{Reason: evaluateEndpoints(counts, e.Min, ns)}
 }
+
+// notFound is the count of a Service that does not exist.
+const notFound = -1
 
 // ReadyEndpoints counts the distinct ready endpoints of a Service's slices
 // (a missing ready condition counts as ready, as the API documents).
@@ -56,7 +65,7 @@ func ReadyEndpoints(slices []discoveryv1.EndpointSlice) int {
 }
 
 // evaluateEndpoints is the pure verdict: "" when each service has ≥ min.
-func evaluateEndpoints(counts map[string]int, min int) string {
+func evaluateEndpoints(counts map[string]int, min int, ns string) string {
 	names := make([]string, 0, len(counts))
 	for n := range counts {
 		names = append(names, n)
@@ -64,7 +73,9 @@ func evaluateEndpoints(counts map[string]int, min int) string {
 	sort.Strings(names)
 	var short []string
 	for _, n := range names {
-		if counts[n] < min {
+		if counts[n] == notFound {
+			short = append(short, fmt.Sprintf("service %s not found in namespace %s", n, ns))
+		} else if counts[n] < min {
 			short = append(short, fmt.Sprintf("%s has %d ready endpoint(s)", n, counts[n]))
 		}
 	}

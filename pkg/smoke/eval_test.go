@@ -70,8 +70,11 @@ func TestReadyEndpoints(t *testing.T) {
 			}
 		})
 	}
-	if r := evaluateEndpoints(map[string]int{"b": 0, "a": 2, "c": 1}, 2); r != "b has 0 ready endpoint(s), c has 1 ready endpoint(s) (want ≥ 2)" {
+	if r := evaluateEndpoints(map[string]int{"b": 0, "a": 2, "c": 1}, 2, "ns"); r != "b has 0 ready endpoint(s), c has 1 ready endpoint(s) (want ≥ 2)" {
 		t.Fatalf("reason = %q", r)
+	}
+	if r := evaluateEndpoints(map[string]int{"gone": notFound, "a": 2}, 1, "ns"); r != "service gone not found in namespace ns (want ≥ 1)" {
+		t.Fatalf("missing service reason = %q", r)
 	}
 }
 

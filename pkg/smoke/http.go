@@ -20,6 +20,7 @@ const maxBody = 1 << 20
 // pod (resolved again when retrying), or to the --base-url override.
 func (o *Smoke) httpAttempt(ctx context.Context, ns string, h *httpStep, res *resolver, retry bool) outcome {
 	base := h.BaseURL
+	var fwd *portforward.Session
 	if base == "" {
 		t := portforward.Target{Namespace: ns, Service: h.Service, Selector: h.Selector, Port: h.Port}
 		if h.Service != "" {
@@ -34,7 +35,7 @@ func (o *Smoke) httpAttempt(ctx context.Context, ns string, h *httpStep, res *re
 			return outcome{Reason: err.Error()}
 		}
 		defer s.Close()
-		base = s.URL()
+		base, fwd = s.URL(), s
 	}
 	req, err := http.NewRequestWithContext(ctx, h.Method, base+h.Path, nil)
 	if err != nil {
@@ -45,12 +46,12 @@ func (o *Smoke) httpAttempt(ctx context.Context, ns string, h *httpStep, res *re
 	}
 	resp, err := o.client().Do(req)
 	if err != nil {
-		return outcome{Reason: fmt.Sprintf("%s %s: %v", h.Method, h.Path, unwrapURL(err))}
+		return outcome{Reason: fmt.Sprintf("%s %s: %v", h.Method, h.Path, forwardErr(fwd, unwrapURL(err)))}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return outcome{Reason: fmt.Sprintf("%s %s: read body: %v", h.Method, h.Path, err)}
+		return outcome{Reason: fmt.Sprintf("%s %s: read body: %v", h.Method, h.Path, forwardErr(fwd, err))}
 	}
 	return outcome{Reason: evaluateHTTP(h, resp.StatusCode, body)}
 }
@@ -136,6 +137,16 @@ func snippet(body []byte) string {
 		s = s[:120] + "…"
 	}
 	return fmt.Sprintf(" (body: %q)", s)
+}
+
+// forwardErr prefers the port-forward's own error (what the API server or
+// kubelet said: no forward for that port, connection refused) over the
+// EOF the client read when the forward dropped the connection.
+func forwardErr(s *portforward.Session, err error) error {
+	if ferr := s.Err(); ferr != nil {
+		return fmt.Errorf("port-forward to pod %s port %d: %w", s.Pod, s.PodPort, ferr)
+	}
+	return err
 }
 
 func unwrapURL(err error) error {

@@ -62,6 +62,11 @@ func TestParseErrors(t *testing.T) {
 		{"template", "checks:\n  - name: a\n    http:\n      service: \"{{ .Release \"\n      path: /\n", "s.yaml:2: check \"a\": template"},
 		{"job kind", "checks:\n  - name: a\n    job:\n      template: {kind: Pod}\n", "s.yaml:4: check \"a\": job.template kind is \"Pod\""},
 		{"negative", "checks:\n  - name: a\n    retries: -1\n    endpoints: {}\n", "s.yaml:2: check \"a\": timeout, retries and backoff"},
+		{"suite zero timeout", "timeout: 0s\nchecks:\n  - name: a\n    endpoints: {}\n", "s.yaml:1: suite: timeout: 0s is not allowed: omit timeout for the default (30s)"},
+		{"check zero timeout", "checks:\n  - name: a\n    timeout: 0s\n    endpoints: {}\n", "s.yaml:3: check \"a\": timeout: 0s is not allowed"},
+		{"check zero backoff", "checks:\n  - name: a\n    backoff: 0s\n    endpoints: {}\n", "s.yaml:3: check \"a\": backoff: 0s is not allowed"},
+		{"json path", "checks:\n  - name: a\n    http:\n      service: s\n      path: /\n      json:\n        - {field: build..commit, equals: x}\n", "s.yaml:7: check \"a\": json field \"build..commit\": empty path segment"},
+		{"json path trailing dot", "checks:\n  - name: a\n    http:\n      service: s\n      path: /\n      json:\n        - {field: build., equals: x}\n", "s.yaml:7: check \"a\": json field \"build.\""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

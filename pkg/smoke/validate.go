@@ -1,8 +1,11 @@
 package smoke
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -17,6 +20,9 @@ func (s *Suite) validate(root *yaml.Node) error {
 	}
 	if s.Timeout < 0 || s.Retries < 0 || s.Backoff < 0 {
 		return yamlpos.Errorf(s.Path, root.Line, "timeout, retries and backoff must not be negative")
+	}
+	if err := s.noZero(root, "suite"); err != nil {
+		return err
 	}
 	seen := map[string]int{}
 	for i := range s.Checks {
@@ -47,6 +53,9 @@ func (s *Suite) validateCheck(c *Check) error {
 	}
 	if c.Timeout < 0 || c.Backoff < 0 || (c.Retries != nil && *c.Retries < 0) {
 		return yamlpos.Errorf(s.Path, c.Line, "check %q: timeout, retries and backoff must not be negative", c.Name)
+	}
+	if err := s.noZero(c.node, fmt.Sprintf("check %q", c.Name)); err != nil {
+		return err
 	}
 	switch {
 	case c.HTTP != nil:
@@ -94,8 +103,29 @@ func (s *Suite) validateHTTP(c *Check) error {
 		if a.Field == "" || (a.Equals == nil) == (a.Matches == "") {
 			return yamlpos.Errorf(s.Path, a.Line, "check %q: a json assertion needs a field and exactly one of equals or matches", c.Name)
 		}
+		if slices.Contains(strings.Split(a.Field, "."), "") {
+			return yamlpos.Errorf(s.Path, a.Line, "check %q: json field %q: empty path segment (want keys and indexes joined by single dots, e.g. build.commit or items.0.name)", c.Name, a.Field)
+		}
 	}
 	return s.validateTemplates(c)
+}
+
+// noZero rejects an explicit zero timeout or backoff: a zero duration has
+// no single meaning (no limit? the default?), so it is not accepted; omit
+// the key for the default.
+func (s *Suite) noZero(n *yaml.Node, what string) error {
+	for _, k := range []string{"timeout", "backoff"} {
+		v := yamlpos.Map(n, k)
+		if v == nil {
+			continue
+		}
+		var d time.Duration
+		if v.Decode(&d) == nil && d == 0 {
+			return yamlpos.Errorf(s.Path, v.Line, "%s: %s: %s is not allowed: omit %s for the default (%s), or give a positive duration",
+				what, k, v.Value, k, map[string]time.Duration{"timeout": DefaultTimeout, "backoff": DefaultBackoff}[k])
+		}
+	}
+	return nil
 }
 
 func validMethod(m string) bool {

@@ -20,8 +20,8 @@ func TestPinConventions(t *testing.T) {
 		{"digest field", "image:\n  repository: x\n  tag: '1'\n  digest: '" + d1 + "'\n", "", "image:\n  repository: x\n  tag: '1'\n  digest: '" + newDigest + "'\n"},
 		{"tag with digest", "image:\n  repository: x\n  tag: 1@" + d1 + "\n", "", "image:\n  repository: x\n  tag: 1@" + newDigest + "\n"},
 		{"no digest, no convention: tag@", "image:\n  repository: x\n  tag: \"1\"\n", "", "image:\n  repository: x\n  tag: \"1@" + newDigest + "\"\n"},
-		{"no digest, convention has digest: insert", "a:\n  repository: y\n  digest: " + d1 + "\nimage:\n  repository: x\n  tag: \"1\"  # t\n  pullPolicy: Always\n", "",
-			"a:\n  repository: y\n  digest: " + d1 + "\nimage:\n  repository: x\n  tag: \"1\"  # t\n  digest: \"" + newDigest + "\"\n  pullPolicy: Always\n"},
+		{"no digest, convention has digest: insert", "a:\n  repository: yy\n  digest: " + d1 + "\nimage:\n  repository: x\n  tag: \"1\"  # t\n  pullPolicy: Always\n", "",
+			"a:\n  repository: yy\n  digest: " + d1 + "\nimage:\n  repository: x\n  tag: \"1\"  # t\n  digest: \"" + newDigest + "\"\n  pullPolicy: Always\n"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package values
 
 import (
+	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -9,56 +10,79 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/internal/yamlpos"
 )
 
-// mapImage recognises a map-style image at n and records it.
-func (f *File) mapImage(n *yaml.Node, path string) (bool, error) {
-	img := Image{Key: path, node: n, Line: n.Line}
+// mapImage recognises a map-style image at m (effective values, path) and
+// records it with the nodes its fields are read from.
+func (f *File) mapImage(m map[string]any, path []string) (bool, error) {
+	str := func(k string) (string, bool) { s, ok := m[k].(string); return s, ok }
+	name, conv := "", Convention("")
+	_, hasReg := str("registry")
+	tag, hasTag := scalarString(m["tag"])
+	dig, hasDig := str("digest")
+	if repo, ok := str("repository"); ok && !strings.Contains(repo, "://") {
+		name, conv = repo, RepositoryMap
+	} else if im, ok := str("image"); ok && (hasReg || hasTag || hasDig) {
+		name, conv = im, ImageMap
+	}
+	if name == "" {
+		return false, nil
+	}
+	img := Image{Key: keyOf(path), Convention: conv, path: path}
+	img.node, img.reads = f.locate(path)
 	field := func(k string) *yaml.Node {
-		v := yamlpos.Map(n, k)
-		if _, ok := yamlpos.Scalar(v); !ok {
-			return nil
+		n, via := yamlpos.Lookup(img.node, k, yamlpos.V2)
+		img.reads = append(img.reads, via...)
+		if n != nil {
+			img.reads = append(img.reads, n)
 		}
-		return v
+		return n
 	}
-	reg, tag, dig := field("registry"), field("tag"), field("digest")
-	switch {
-	case field("repository") != nil && !strings.Contains(field("repository").Value, "://"):
-		img.Convention, img.nameField = RepositoryMap, field("repository")
-	case field("image") != nil && (reg != nil || tag != nil || dig != nil):
-		img.Convention, img.nameField = ImageMap, field("image")
-	default:
-		return false, nil
+	nameKey := "repository"
+	if conv == ImageMap {
+		nameKey = "image"
 	}
-	if img.nameField.Value == "" {
-		return false, nil
+	img.nameField = field(nameKey)
+	field("registry")
+	if hasTag {
+		img.tag = field("tag")
 	}
-	img.tag, img.digest, img.keyNode = tag, dig, n.Content[0]
-	if dig != nil {
+	if hasDig {
+		img.digest = field("digest")
 		f.digestField = true
 	}
-	ref, err := f.compose(&img, reg)
+	reg, _ := str("registry")
+	ref, err := f.compose(&img, name, reg, tag, hasTag, dig, hasDig)
 	if err != nil {
 		return true, err
 	}
 	img.Ref = ref
 	switch {
-	case dig != nil:
-		img.Line = dig.Line
-	case tag != nil:
-		img.Line = tag.Line
+	case img.digest != nil:
+		img.Line = f.lines.Line(img.digest)
+	case img.tag != nil:
+		img.Line = f.lines.Line(img.tag)
 	default:
-		img.Line = img.nameField.Line
+		img.Line = f.lines.Line(img.nameField)
 	}
 	f.Images = append(f.Images, img)
 	return true, nil
 }
 
-// compose builds the reference a chart renders from a map-style image.
-func (f *File) compose(img *Image, reg *yaml.Node) (image.Ref, error) {
-	s := img.nameField.Value
-	registry := ""
-	if reg != nil {
-		registry = reg.Value
+// scalarString is a scalar value as a template prints it ({{ .tag }}):
+// go-yaml v2 reads "tag: 1.10" as the number 1.1, and so does Helm.
+func scalarString(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case nil, map[string]any, []any:
+		return "", false
+	default:
+		return fmt.Sprint(v), true
 	}
+}
+
+// compose builds the reference a chart renders from a map-style image.
+func (f *File) compose(img *Image, name, registry, tag string, hasTag bool, dig string, hasDig bool) (image.Ref, error) {
+	s := name
 	if f.GlobalRegistry != "" {
 		registry = f.GlobalRegistry
 	}
@@ -66,23 +90,23 @@ func (f *File) compose(img *Image, reg *yaml.Node) (image.Ref, error) {
 		s = strings.TrimSuffix(registry, "/") + "/" + s
 	}
 	at := img.nameField
-	if img.tag != nil && img.tag.Value != "" {
-		s += ":" + img.tag.Value
-		img.tagDigest = strings.Contains(img.tag.Value, "@")
+	if hasTag && tag != "" {
+		s += ":" + tag
+		img.tagDigest = strings.Contains(tag, "@")
 		at = img.tag
 	}
-	if img.digest != nil && img.digest.Value != "" {
-		if err := image.ValidDigest(img.digest.Value); err != nil {
-			return image.Ref{}, yamlpos.Errorf(f.Path, img.digest.Line, "%s.digest: %v", img.Key, err)
+	if hasDig && dig != "" {
+		if err := image.ValidDigest(dig); err != nil {
+			return image.Ref{}, yamlpos.Errorf(f.Path, f.lines.Line(img.digest), "%s.digest: %v", img.Key, err)
 		}
 		if img.tagDigest {
-			return image.Ref{}, yamlpos.Errorf(f.Path, img.digest.Line, "%s: digest both in tag and digest fields", img.Key)
+			return image.Ref{}, yamlpos.Errorf(f.Path, f.lines.Line(img.digest), "%s: digest both in tag and digest fields", img.Key)
 		}
-		s += "@" + img.digest.Value
+		s += "@" + dig
 	}
 	r, err := image.Parse(s)
 	if err != nil {
-		return image.Ref{}, yamlpos.Errorf(f.Path, at.Line, "%s: %v", img.Key, err)
+		return image.Ref{}, yamlpos.Errorf(f.Path, f.lines.Line(at), "%s: %v", img.Key, err)
 	}
 	return r, nil
 }

@@ -2,10 +2,11 @@ package values
 
 import (
 	"fmt"
-	"os"
+	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+	"helm.sh/helm/v3/pkg/chartutil"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/image"
@@ -24,15 +25,16 @@ const (
 
 // Image is one image reference found in a values file.
 type Image struct {
-	Key        string     `json:"key"` // dotted path, e.g. services.authority.image
+	Key        string     `json:"key"` // dotted path, e.g. services.authority.image, sidecars[0].image
 	Convention Convention `json:"convention"`
-	Ref        image.Ref  `json:"ref"` // effective reference (global.imageRegistry applied)
+	Ref        image.Ref  `json:"ref"` // effective reference, as Helm reads it (global.imageRegistry applied)
 	Line       int        `json:"line"`
 
-	node                   *yaml.Node // string scalar or the map
-	keyNode                *yaml.Node // key of the first field of a map (for indentation)
-	tag, digest, nameField *yaml.Node
-	tagDigest              bool // the digest is written inside the tag
+	path                   []string   // path segments ("[0]" for list items)
+	node                   *yaml.Node // string scalar (located), or the image map
+	tag, digest, nameField *yaml.Node // located fields of a map image
+	tagDigest              bool       // the digest is written inside the tag
+	reads                  []*yaml.Node
 }
 
 // File is a parsed values file.
@@ -40,34 +42,54 @@ type File struct {
 	Path           string
 	Data           []byte
 	GlobalRegistry string
-	Images         []Image
+	Images         []Image // in key order
 	Warnings       []string
 
-	digestField bool // some map-style image here has a digest field
+	root        *yaml.Node // first document: the only one Helm reads
+	digestField bool       // some map-style image here has a digest field
 	lines       *yamlpos.Lines
 }
 
 // Load reads and parses a values file.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := yamlpos.ReadFile("values", path)
 	if err != nil {
-		return nil, exit.InvalidInput("values: %w", err)
+		return nil, err
 	}
 	return Parse(path, data)
 }
 
 // Parse finds every image reference in data; path is used in messages.
+// What an image is comes from Helm's own reading (chartutil.ReadValues:
+// go-yaml v2 through sigs.k8s.io/yaml, aliases and merge keys applied, the
+// first document only); the yaml.v3 node tree only locates where each value
+// is written, for line numbers and --fix.
 func Parse(path string, data []byte) (*File, error) {
-	root, err := yamlpos.Decode(path, data)
+	docs, err := yamlpos.DecodeAll(path, data)
 	if err != nil {
 		return nil, err
 	}
 	f := &File{Path: path, Data: data, lines: yamlpos.NewLines(data)}
-	if root != nil && root.Kind != yaml.MappingNode {
-		return nil, yamlpos.Errorf(path, root.Line, "values must be a map")
+	if len(docs) > 0 {
+		f.root = docs[0]
 	}
-	f.GlobalRegistry, _ = yamlpos.Scalar(yamlpos.Map(yamlpos.Map(root, "global"), "imageRegistry"))
-	if err := f.walk(root, ""); err != nil {
+	if f.root != nil && f.root.Kind != yaml.MappingNode {
+		return nil, yamlpos.Errorf(path, f.lines.Line(f.root), "values must be a map")
+	}
+	for _, d := range docs[min(1, len(docs)):] {
+		if d != nil {
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: another YAML document: Helm reads only the first document of a values file; this one and the ones after it are ignored", path, f.lines.Line(d)))
+			break
+		}
+	}
+	vals, err := chartutil.ReadValues(data)
+	if err != nil {
+		return nil, exit.InvalidInput("%s: Helm cannot read this values file: %v", path, oneLine(err))
+	}
+	if g, ok := vals["global"].(map[string]any); ok {
+		f.GlobalRegistry, _ = g["imageRegistry"].(string)
+	}
+	if err := f.walk(map[string]any(vals), nil, ""); err != nil {
 		return nil, err
 	}
 	if len(f.Images) == 0 {
@@ -76,68 +98,105 @@ func Parse(path string, data []byte) (*File, error) {
 	return f, nil
 }
 
-func (f *File) walk(n *yaml.Node, path string) error {
-	switch {
-	case n == nil:
-		return nil
-	case n.Kind == yaml.SequenceNode:
-		for i, c := range n.Content {
-			if err := f.walk(c, fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
-			}
-		}
-	case n.Kind == yaml.MappingNode:
-		if ok, err := f.mapImage(n, path); ok || err != nil {
+// walk visits the effective values; key is the map key v sits under (for a
+// list item: the list's key).
+func (f *File) walk(v any, path []string, key string) error {
+	switch v := v.(type) {
+	case map[string]any:
+		if ok, err := f.mapImage(v, path); ok || err != nil {
 			return err
 		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			p := join(path, k.Value)
-			if v.Kind == yaml.ScalarNode {
-				if err := f.stringImage(k.Value, v, p); err != nil {
-					return err
-				}
-				continue
-			}
-			if err := f.walk(v, p); err != nil {
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if err := f.walk(v[k], append(path[:len(path):len(path)], k), k); err != nil {
 				return err
 			}
 		}
-	}
-	return nil
-}
-
-// stringImage records a plain-string image under an image key, or any
-// string pinned by digest.
-func (f *File) stringImage(key string, v *yaml.Node, path string) error {
-	s, ok := yamlpos.Scalar(v)
-	if !ok || s == "" || v.Tag != "!!str" {
-		return nil
-	}
-	if r, pinned := image.ParsePinned(s); pinned {
-		f.Images = append(f.Images, Image{Key: path, Convention: String, Ref: r, Line: v.Line, node: v})
-		return nil
-	}
-	if !imageKey(key) {
-		return nil
-	}
-	r, err := image.Parse(s)
-	if err != nil {
-		if strings.Contains(s, "@") {
-			return yamlpos.Errorf(f.Path, v.Line, "%s: %v", path, err)
+	case []any:
+		for i, c := range v {
+			if err := f.walk(c, append(path[:len(path):len(path)], fmt.Sprintf("[%d]", i)), key); err != nil {
+				return err
+			}
 		}
-		f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: %s is not an image reference, skipped", f.Path, v.Line, path))
-		return nil
+	case string:
+		return f.stringImage(key, v, path)
 	}
-	f.Images = append(f.Images, Image{Key: path, Convention: String, Ref: r, Line: v.Line, node: v})
 	return nil
 }
 
-func imageKey(k string) bool { return strings.HasSuffix(strings.ToLower(k), "image") }
-
-func join(path, key string) string {
-	if path == "" {
-		return key
+// stringImage records a plain-string image under an image key (or in a list
+// under an images key), or any string pinned by digest.
+func (f *File) stringImage(key, s string, path []string) error {
+	if s == "" {
+		return nil
 	}
-	return path + "." + key
+	r, pinned := image.ParsePinned(s)
+	if !pinned {
+		if !imageKey(key) {
+			return nil
+		}
+		var err error
+		if r, err = image.Parse(s); err != nil {
+			n, _ := f.locate(path)
+			if strings.Contains(s, "@") {
+				return yamlpos.Errorf(f.Path, f.lines.Line(n), "%s: %v", keyOf(path), err)
+			}
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: %s is not an image reference, skipped", f.Path, f.lines.Line(n), keyOf(path)))
+			return nil
+		}
+	}
+	img := Image{Key: keyOf(path), Convention: String, Ref: r, path: path}
+	img.node, img.reads = f.locate(path)
+	img.Line = f.lines.Line(img.node)
+	f.Images = append(f.Images, img)
+	return nil
 }
+
+// locate finds the node Helm takes the value at path from (go-yaml v2
+// semantics), and every node consulted on the way.
+func (f *File) locate(path []string) (*yaml.Node, []*yaml.Node) {
+	n := yamlpos.Resolve(f.root)
+	var reads []*yaml.Node
+	for _, seg := range path {
+		if n == nil {
+			return nil, reads
+		}
+		if strings.HasPrefix(seg, "[") {
+			var i int
+			if _, err := fmt.Sscanf(seg, "[%d]", &i); err != nil || n.Kind != yaml.SequenceNode || i >= len(n.Content) {
+				return nil, reads
+			}
+			n = yamlpos.Resolve(n.Content[i])
+			continue
+		}
+		var via []*yaml.Node
+		n, via = yamlpos.Lookup(n, seg, yamlpos.V2)
+		reads = append(reads, via...)
+	}
+	if n != nil {
+		reads = append(reads, n)
+	}
+	return n, reads
+}
+
+func imageKey(k string) bool {
+	k = strings.ToLower(k)
+	return strings.HasSuffix(k, "image") || strings.HasSuffix(k, "images")
+}
+
+func keyOf(path []string) string {
+	var b strings.Builder
+	for _, s := range path {
+		if b.Len() > 0 && !strings.HasPrefix(s, "[") {
+			b.WriteByte('.')
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }

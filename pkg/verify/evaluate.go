@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -48,6 +47,9 @@ func (s Selection) matches(m metav1.Object) bool {
 type Evaluation struct {
 	Selection Selection
 	Pins      health.Pins
+	// PinSource names where the pins come from in DigestMismatch messages
+	// ("release manifest 2025.10.0-edge", "bookmark edge-r1"); "" = "expected".
+	PinSource string
 	// Baseline holds each container's restart count when first seen; Observe
 	// fills it, Restarts compares against it.
 	Baseline map[string]int32
@@ -118,15 +120,15 @@ func (e *Evaluation) workload(obj runtime.Object, m metav1.Object, pods []*corev
 		pods = []*corev1.Pod{obj.(*corev1.Pod)}
 	}
 	w.pods = pods
-	if d, ok := obj.(*appsv1.Deployment); ok {
-		w.replaced = replacedPods(d, pods)
-	}
+	w.outdated = outdatedPods(obj, pods)
 	for _, p := range pods {
 		if p.DeletionTimestamp == nil {
 			w.Pods++
 		}
 		w.Findings = append(w.Findings, health.Restarts(p, e.Baseline)...)
-		w.Findings = append(w.Findings, health.Digests(p, e.Pins)...)
+		if !w.outdated[p.Name] { // pins are judged on the current template's pods only
+			w.Findings = append(w.Findings, health.Digests(p, e.Pins, e.PinSource)...)
+		}
 	}
 	return w, nil
 }
@@ -138,11 +140,17 @@ func (w *Workload) judge(now time.Time) {
 	}
 	w.pods = nil
 	for i, f := range w.Findings {
-		if w.replaced[f.Pod] { // an old ReplicaSet's pod: the rollout replaces it
+		if w.outdated[f.Pod] { // an older template's pod: the rollout replaces it
 			w.Findings[i].Certain = false
 		}
 	}
-	w.replaced = nil
+	w.outdated = nil
+	jobFailed := w.Kind == "Job" && w.State == health.Failed
+	if jobFailed { // the Job gave up: its pods' failures are final; JobFailed stays its reason
+		for i := range w.Findings {
+			w.Findings[i].Certain = true
+		}
+	}
 	if w.State == health.Healthy && w.Kind != "Pod" {
 		// a healthy workload's pods only count for certain failures
 		// (restarts, digests); a not-ready surplus pod is kstatus' call.
@@ -166,7 +174,7 @@ func (w *Workload) judge(now time.Time) {
 	if reason == "" && len(w.Findings) > 0 && w.Reason == "" {
 		reason = w.Findings[0].Reason
 	}
-	if reason != "" {
+	if reason != "" && !jobFailed {
 		w.Reason = reason
 	}
 }

@@ -165,3 +165,26 @@ func TestSummary(t *testing.T) {
 		t.Fatalf("empty: %s %q", state, msg)
 	}
 }
+
+// A failed Job's failed pod is final: a certain failure, never "still
+// progressing"; a running Job's failed pod may still be retried.
+func TestEvaluateFailedJobPodIsCertain(t *testing.T) {
+	for _, c := range []struct {
+		name, job string
+		certain   bool
+	}{
+		{"job failed", failedJob, true},
+		{"job still running", strings.Replace(failedJob, "conditions: [{type: Failed, status: \"True\", reason: BackoffLimitExceeded}]", "active: 1", 1), false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			objs := health.Objects{Jobs: []*batchv1.Job{decode[batchv1.Job](t, c.job)}, Pods: []*corev1.Pod{decode[corev1.Pod](t, jobPod)}}
+			ws, err := (&Evaluation{Selection: Selection{Release: "st"}}).Evaluate(objs, time.Now())
+			if err != nil || len(ws) != 1 || len(ws[0].Findings) != 1 {
+				t.Fatalf("evaluate: %v %+v", err, ws)
+			}
+			if f := ws[0].Findings[0]; f.Certain != c.certain {
+				t.Fatalf("finding %+v: certain %v, want %v", f, f.Certain, c.certain)
+			}
+		})
+	}
+}

@@ -74,19 +74,27 @@ func events(ctx context.Context, c kubernetes.Interface, ws []Workload) error {
 		if err != nil {
 			return kube.APIError(err, "list", "events", ns)
 		}
-		idx := indexEvents(list.Items)
-		for i := range ws {
-			w := &ws[i]
-			if w.Namespace != ns {
-				continue
-			}
-			w.Events = idx[eventKey(ns, w.Kind, w.Name)]
-			for j := range w.Findings {
-				w.Findings[j].Events = idx[eventKey(ns, "Pod", w.Findings[j].Pod)]
+		attachEvents(ws, ns, indexEvents(list.Items))
+	}
+	return nil
+}
+
+// attachEvents gives each workload of ns its events and each pod's events
+// to the first finding of that pod only, so they are shown once.
+func attachEvents(ws []Workload, ns string, idx map[string][]string) {
+	for i := range ws {
+		w := &ws[i]
+		if w.Namespace != ns {
+			continue
+		}
+		w.Events = idx[eventKey(ns, w.Kind, w.Name)]
+		seen := map[string]bool{}
+		for j := range w.Findings {
+			if f := &w.Findings[j]; !seen[f.Pod] {
+				seen[f.Pod], f.Events = true, idx[eventKey(ns, "Pod", f.Pod)]
 			}
 		}
 	}
-	return nil
 }
 
 func eventKey(ns, kind, name string) string { return ns + "/" + kind + "/" + name }

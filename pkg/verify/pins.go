@@ -9,9 +9,28 @@ import (
 )
 
 // pins resolves the expected digests: the explicit map, else the release
-// manifest (a path, or the channel's in the channels file). Bad input is an
-// invalid-input error (exit 4) before anything is read from the cluster.
-func (o *Options) pins() (health.Pins, string, error) {
+// manifest (a path, or the channel's in the channels file), with the
+// source's name (Result.DigestSource) and the phrase DigestMismatch
+// messages use for it. Bad input is an invalid-input error (exit 4) before
+// anything is read from the cluster.
+func (o *Options) pins() (health.Pins, string, string, error) {
+	p, source, err := o.resolvePins()
+	if err != nil || len(p) == 0 {
+		return p, source, "", err
+	}
+	phrase := o.DigestSource
+	switch {
+	case phrase != "":
+		source = phrase
+	case len(o.ExpectedDigests) > 0:
+		phrase = "--expected digests"
+	default:
+		phrase = "release manifest " + o.manifestVersion
+	}
+	return p, source, phrase, nil
+}
+
+func (o *Options) resolvePins() (health.Pins, string, error) {
 	if len(o.ExpectedDigests) > 0 {
 		p := health.Pins{}
 		for comp, d := range o.ExpectedDigests {
@@ -40,6 +59,10 @@ func (o *Options) pins() (health.Pins, string, error) {
 	m, err := manifest.Load(path)
 	if err != nil {
 		return nil, "", err
+	}
+	o.manifestVersion = m.Version
+	if o.manifestVersion == "" {
+		o.manifestVersion = path
 	}
 	p := health.Pins{}
 	for _, pin := range m.Pins {

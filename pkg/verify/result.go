@@ -50,7 +50,7 @@ type Workload struct {
 	Events   []string         `json:"events,omitempty"` // the workload's own last events
 
 	pods     []*corev1.Pod   // during evaluation only
-	replaced map[string]bool // pods being replaced (old ReplicaSets), during evaluation only
+	outdated map[string]bool // pods of an older pod template, during evaluation only
 }
 
 // Healthy reports whether the verdict is healthy.

@@ -31,8 +31,14 @@ type Options struct {
 	ReleaseManifest string
 	Channel         string
 	ChannelsFile    string
+	// DigestSource names where ExpectedDigests come from, in the result and
+	// in DigestMismatch messages ("revision 2's manifest", "bookmark
+	// edge-r1 (revision 1's manifest)"); "" = "flags".
+	DigestSource string
 	// Progress receives the wait's snapshots; nil ignores them.
 	Progress func(watch.Snapshot)
+
+	manifestVersion string // of the loaded release manifest
 }
 
 // Verify is the verify-pods operation.
@@ -53,7 +59,7 @@ func New(cfg *kube.Config) *Verify {
 // timed-out verdict is a Result, not an error.
 func (v *Verify) Run(ctx context.Context) (*Result, error) {
 	o := &v.Options
-	sel, pins, source, err := o.prepare()
+	sel, pins, source, phrase, err := o.prepare()
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +75,7 @@ func (v *Verify) Run(ctx context.Context) (*Result, error) {
 	if r.Wait {
 		r.Timeout, r.StableFor = o.Timeout.String(), o.StableFor.String()
 	}
-	ev := &Evaluation{Selection: sel, Pins: pins}
+	ev := &Evaluation{Selection: sel, Pins: pins, PinSource: phrase}
 	objs, err := list(ctx, v.client, ns)
 	if err != nil {
 		return nil, err
@@ -144,20 +150,20 @@ func (v *Verify) evidence(ctx context.Context, r *Result) error {
 }
 
 // prepare validates the options: selector syntax and the expected digests.
-func (o *Options) prepare() (Selection, health.Pins, string, error) {
+func (o *Options) prepare() (Selection, health.Pins, string, string, error) {
 	sel := Selection{Release: o.Release}
 	if o.Selector != "" {
 		s, err := labels.Parse(o.Selector)
 		if err != nil {
-			return sel, nil, "", exit.InvalidInput("flag -l/--selector: %v", err)
+			return sel, nil, "", "", exit.InvalidInput("flag -l/--selector: %v", err)
 		}
 		sel.Selector = s
 	}
 	if o.TailLines <= 0 {
 		o.TailLines = 20
 	}
-	pins, source, err := o.pins()
-	return sel, pins, source, err
+	pins, source, phrase, err := o.pins()
+	return sel, pins, source, phrase, err
 }
 
 // what names the selection in messages.

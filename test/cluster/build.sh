@@ -144,6 +144,8 @@ fi
 if [ "${1:-all}" = all ] || [ "${1:-}" = registry ]; then
   # the reference OCI registry (distribution), served on 127.0.0.1 by the tests
   build_goinstall registry "$REGISTRY_VERSION" github.com/distribution/distribution/v3/cmd/registry registry
+  # crane (go-containerregistry, the library offline-kit uses): the benchmark peer of offline-kit images
+  build_goinstall crane "$CRANE_VERSION" github.com/google/go-containerregistry/cmd/crane crane
 fi
 # the real node runs on Linux only (realnode.sh says why elsewhere); "all" skips it there
 if { [ "${1:-all}" = all ] && [ "$(uname -s)" = Linux ]; } || [ "${1:-}" = realnode ]; then

@@ -24,7 +24,17 @@ func biCases(ns, unreachable string) []biCase {
 		return append([]string{"promote", "stellaops", "deploy/helm/stellaops", "-f", dev, "--channel", "edge"}, a...)
 	}
 	files := func(a ...string) []string {
-		return append([]string{"promote", "--files-only", "--channel", "edge", "--release", "deploy/releases/2025.09.2-stable.yaml"}, a...)
+		return append([]string{"promote", "--files-only", "--channel", "edge", "--release", "deploy/releases/2025.11.0-edge.yaml"}, a...)
+	}
+	// edgeRelease writes the edge release files() promotes: stable's pins
+	// under an edge version (release.channel must name the channel).
+	edgeRelease := func(c *biCtx) {
+		b, err := os.ReadFile(c.path("deploy/releases/2025.09.2-stable.yaml"))
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		m := strings.Replace(strings.Replace(string(b), "channel: stable", "channel: edge", 1), `version: "2025.09.2"`, `version: "2025.11.0"`, 1)
+		c.write("deploy/releases/2025.11.0-edge.yaml", []byte(m), 0o644)
 	}
 	rb := func(a ...string) []string { return append([]string{"safe-rollback", "stellaops"}, a...) }
 	k := func(a ...string) []string { return append(a, "-n", ns) }
@@ -90,10 +100,10 @@ func biCases(ns, unreachable string) []biCase {
 		{name: "promote-files/unknown channel", bin: H, args: []string{"promote", "--files-only", "--channel", "nope", "--release", "deploy/releases/2025.09.2-stable.yaml"}, code: 4, want: "flag --channel"},
 		{name: "promote-files/missing release", bin: H, args: []string{"promote", "--files-only", "--channel", "edge", "--release", "deploy/releases/nope.yaml"}, code: 4, want: "nope.yaml"},
 		{name: "promote-files/invalid digest release", bin: H, args: []string{"promote", "--files-only", "--channel", "edge", "--release", "release-bad-digest.yaml"}, code: 4, want: "release-bad-digest.yaml:9:"},
-		{name: "promote-files/read-only values", bin: H, setup: func(c *biCtx) { biChmod(c, dev, 0o444) }, args: files(), code: 4, want: "read-only"},
-		{name: "promote-files/symlink escapes tree", bin: H, setup: func(c *biCtx) { c.escape(dev) }, args: files(), code: 4, want: "outside the deploy tree"},
-		{name: "promote-files/malformed channels file", bin: H, args: files("--config", "channels-malformed.yaml"), code: 4, want: "channels-malformed.yaml:3:"},
-		{name: "promote-files/disk full", bin: H, shell: "ulimit -f 1; exec", args: files(), code: 1, want: "nothing written"},
+		{name: "promote-files/read-only values", bin: H, setup: func(c *biCtx) { edgeRelease(c); biChmod(c, dev, 0o444) }, args: files(), code: 4, want: "read-only"},
+		{name: "promote-files/symlink escapes tree", bin: H, setup: func(c *biCtx) { edgeRelease(c); c.escape(dev) }, args: files(), code: 4, want: "outside the deploy tree"},
+		{name: "promote-files/malformed channels file", bin: H, setup: edgeRelease, args: files("--config", "channels-malformed.yaml"), code: 4, want: "channels-malformed.yaml:3:"},
+		{name: "promote-files/disk full", bin: H, setup: edgeRelease, shell: "ulimit -f 1; exec", args: files(), code: 1, want: "nothing written"},
 		// promote against the cluster
 		{name: "promote/malformed values", bin: H, args: pr("-f", "values-malformed.yaml"), code: 4, want: "values-malformed.yaml:"},
 		{name: "promote/missing values", bin: H, args: pr("-f", "nope.yaml"), code: 4, want: "nope.yaml"},

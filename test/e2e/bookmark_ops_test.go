@@ -45,9 +45,14 @@ func TestBookmarkListShowDeleteKeep(t *testing.T) {
 	if !strings.Contains(r.Stdout, "NAME") || strings.Count(r.Stdout, "stellaops-0.9.0") != 3 {
 		t.Errorf("list table:\n%s", r.Stdout)
 	}
-	var res struct{ Name string }
-	r = h.Must(bmRun(h, nil, "bookmark", "stellaops", "--name", "b4", "--keep", "2", "-o", "json"))
-	if json.Unmarshal([]byte(r.Stdout), &res); res.Name != "b4" {
+	var res struct {
+		Name   string
+		Pruned []struct{ Name string }
+	}
+	// named bookmarks are kept by --keep unless --prune-named; then the
+	// oldest duplicates of revision 1 go, and -o json lists them
+	r = h.Must(bmRun(h, nil, "bookmark", "stellaops", "--name", "b4", "--keep", "2", "--prune-named", "-o", "json"))
+	if json.Unmarshal([]byte(r.Stdout), &res); res.Name != "b4" || len(res.Pruned) != 2 || res.Pruned[0].Name != "b1" || res.Pruned[1].Name != "b2" {
 		t.Errorf("create -o json: %s", r.Stdout)
 	}
 	if got := strings.Join(bmList(h), ","); got != "b3,b4" {

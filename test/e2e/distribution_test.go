@@ -15,9 +15,11 @@ import (
 	"github.com/stella-ops/stella-plugins/test/e2e/harness"
 )
 
-// distOnce builds the linux/amd64 release twice in a clone of HEAD and
-// checks the two runs give identical checksums; it returns the clone.
-func distOnce(h *harness.T) string {
+// distOnce builds the linux/amd64 release twice in a clone of HEAD, the
+// second time signed with signEnv's key, and checks the two runs give
+// identical checksums (signing adds files, never changes an archive); it
+// returns the clone.
+func distOnce(h *harness.T, signEnv []string) string {
 	h.Helper()
 	// named like the plugin: Helm finds a VCS-installed plugin by its origin's name
 	clone := filepath.Join(h.TempDir(), "stella")
@@ -28,6 +30,9 @@ func distOnce(h *harness.T) string {
 	for i := range sums {
 		cmd := exec.Command("make", "dist", "DIST_PLATFORMS=linux/amd64")
 		cmd.Dir = clone
+		if i == 1 {
+			cmd.Env = append(os.Environ(), signEnv...)
+		}
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			h.Fatalf("make dist: %v\n%s", err, out)
@@ -65,7 +70,8 @@ func helmEnv(t *testing.T) []string {
 func TestDistribution(t *testing.T) {
 	h := harness.New(t)
 	version := pluginVersion(h)
-	clone := distOnce(h)
+	key := newSigningKey(t)
+	clone := distOnce(h, key.env)
 	dist := filepath.Join(clone, "dist")
 	mirror := serveDir(t, dist)         // stands in for the release downloads
 	nowhere := serveDir(t, t.TempDir()) // a download URL that answers 404
@@ -92,6 +98,18 @@ func TestDistribution(t *testing.T) {
 	})
 	t.Run("helm4/tarball-local", func(t *testing.T) {
 		helmPlugin(h, t, h.Helm4(), version, tgz, nil, false, "--verify=false")
+	})
+	t.Run("helm4/tarball-url-signed", func(t *testing.T) {
+		// verified by default against the published key
+		helmPlugin(h, t, h.Helm4(), version, mirror+"/stella-"+version+"-linux-amd64.tgz", nil, false,
+			"--keyring", filepath.Join(dist, "stella-plugins.gpg"))
+	})
+	t.Run("helm4/tampered-tarball-refused", func(t *testing.T) {
+		tamperedInstallRefused(h, t, dist, version)
+	})
+	t.Run("helm4/git-url", func(t *testing.T) {
+		env := []string{"HELM_STELLA_BIN_TGZ=" + tgz, "HELM_STELLA_DOWNLOAD_URL=" + nowhere}
+		helmPlugin(h, t, h.Helm4(), version, gitURL(t, clone), env, false, "--verify=false")
 	})
 	t.Run("helm3/no-source-works", func(t *testing.T) {
 		env := append(helmEnv(t), "HELM_STELLA_DOWNLOAD_URL="+nowhere, "PATH=/usr/bin:/bin")

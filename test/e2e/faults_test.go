@@ -95,7 +95,11 @@ func TestFaultSignalsSafeRollback(t *testing.T) {
 	rbHelm(h, true)
 	for i := range fRuns {
 		rbHelm(h, false, "--set-json", rbCrash)
-		delay := time.Duration(rand.IntN(3000)) * time.Millisecond
+		// from 1 s on: before that a loaded machine may still be running the
+		// binary's package initialisers (no handler installed yet: the
+		// signal kills it, exit -1) or flag parsing (nothing held yet:
+		// exit 130 with nothing changed) — neither is a rollback drill.
+		delay := time.Second + time.Duration(rand.IntN(3000))*time.Millisecond
 		p := harness.Start(t, h.Env.Kubeconfig, h.Plugin("helm-stella"), "safe-rollback", rbRel, "-n", h.Namespace, "--timeout", "2m", "--reason", "signal drill")
 		time.Sleep(delay)
 		_ = p.Cmd.Process.Signal(fSignal(i))

@@ -138,7 +138,7 @@ func TestJournalWriteReadAndCommand(t *testing.T) {
 		t.Errorf("bad --since: exit %d stderr %q", r.Code, r.Stderr)
 	}
 	if r := h.Run(ks, "journal", "nothing-here", "-n", h.Namespace); r.Code != 0 || r.Stdout != "" ||
-		!strings.Contains(r.Stderr, "No journal entries in namespace "+h.Namespace) {
+		!strings.Contains(r.Stderr, "No journal entries for release nothing-here in namespace "+h.Namespace) {
 		t.Errorf("empty journal: exit %d stdout %q stderr %q", r.Code, r.Stdout, r.Stderr)
 	}
 }

@@ -79,7 +79,7 @@ func TestSafeRollbackStuckPendingAndLock(t *testing.T) {
 	if len(es) != 1 {
 		h.Fatalf("journal entries = %d", len(es))
 	}
-	rbCheckEntry(h, es[0], journal.Succeeded, v, 2, "stuck upgrade")
+	rbCheckOp(h, es[0], journal.Recover, journal.Succeeded, v, 2, "stuck upgrade")
 	if !strings.Contains(es[0].Notes, "recovered stuck revision 3") {
 		h.Errorf("notes = %q", es[0].Notes)
 	}

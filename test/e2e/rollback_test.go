@@ -103,7 +103,13 @@ func rbHistory(h *harness.T) map[int]struct{ Status, Description string } {
 // rbCheckEntry asserts the fields every final safe-rollback entry has.
 func rbCheckEntry(h *harness.T, e journal.Entry, outcome journal.Outcome, from, to int, reason string) {
 	h.Helper()
-	if e.Operation != journal.SafeRollback || e.Release != rbRel || e.Namespace != h.Namespace {
+	rbCheckOp(h, e, journal.SafeRollback, outcome, from, to, reason)
+}
+
+// rbCheckOp is rbCheckEntry for an entry of operation op.
+func rbCheckOp(h *harness.T, e journal.Entry, op journal.Operation, outcome journal.Outcome, from, to int, reason string) {
+	h.Helper()
+	if e.Operation != op || e.Release != rbRel || e.Namespace != h.Namespace {
 		h.Errorf("entry identity = %s %s/%s", e.Operation, e.Namespace, e.Release)
 	}
 	if e.Outcome != outcome || e.From.Revision != from || e.To.Revision != to || e.Reason != reason {
@@ -189,12 +195,25 @@ func TestSafeRollbackOntoBrokenRevision(t *testing.T) {
 
 func TestSafeRollbackRestoresPrunedFromBookmark(t *testing.T) {
 	h := harness.New(t)
+	// Helm's --history-max never prunes the revision that is deployed when
+	// the next one is created, so the default target (the newest deployed or
+	// superseded revision before the current one, here 2) survives pruning
+	// (--history-max 2 prunes revision 1 only). It is lost when its release
+	// record is deleted outside Helm; then only the bookmark holds it.
 	rbHelm(h, true, "--history-max", "2")
-	h.Must(h.Run(h.Plugin("kubectl-stella"), "bookmark", rbRel, "--name", "rb-good", "-n", h.Namespace))
 	rbHelm(h, true, "--history-max", "2", "--set-json", rbNote)
+	h.Must(h.Run(h.Plugin("kubectl-stella"), "bookmark", rbRel, "--name", "rb-good", "-n", h.Namespace))
 	rbHelm(h, false, "--history-max", "2", "--set-json", rbCrash)
-	if _, ok := rbHistory(h)[1]; ok {
+	hist := rbHistory(h)
+	if _, ok := hist[1]; ok {
 		h.Fatal("revision 1 not pruned")
+	}
+	if _, ok := hist[2]; !ok {
+		h.Fatal("helm pruned revision 2, the last deployed one")
+	}
+	h.Must(h.Run(h.Kubectl(), "delete", "secret", "sh.helm.release.v1."+rbRel+".v2", "-n", h.Namespace))
+	if _, ok := rbHistory(h)[2]; ok {
+		h.Fatal("revision 2 still in Helm's history")
 	}
 	r := rbRun(h, "--timeout", "2m", "-o", "json")
 	res := rbJSON(h, r)
@@ -205,14 +224,14 @@ func TestSafeRollbackRestoresPrunedFromBookmark(t *testing.T) {
 		h.Errorf("revision 4 = %+v", d)
 	}
 	vals := h.Must(h.Run(h.Helm3(), "get", "values", rbRel, "-n", h.Namespace, "-o", "json")).Stdout
-	if strings.Contains(vals, "crashloop") || !strings.Contains(vals, rbSecret) {
+	if strings.Contains(vals, "crashloop") || !strings.Contains(vals, "v2") || !strings.Contains(vals, rbSecret) {
 		h.Errorf("restored values are not the bookmark's")
 	}
 	es := rbEntries(h)
 	if len(es) != 1 {
 		h.Fatalf("journal entries = %d", len(es))
 	}
-	rbCheckEntry(h, es[0], journal.Succeeded, 3, 1, "")
+	rbCheckEntry(h, es[0], journal.Succeeded, 3, 2, "")
 	if !strings.Contains(es[0].Notes, "restored from bookmark rb-good → revision 4") {
 		h.Errorf("notes = %q", es[0].Notes)
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -76,47 +75,6 @@ func Error(path string, err error) error {
 // Errorf is an invalid-input error located at path:line.
 func Errorf(path string, line int, format string, a ...any) error {
 	return exit.InvalidInput("%s:%d: %s", path, line, fmt.Sprintf(format, a...))
-}
-
-// Lines maps (line, column) positions of yaml.v3 nodes to byte offsets.
-type Lines struct {
-	data  []byte
-	start []int // byte offset of each line's first byte; start[0] is line 1
-}
-
-// NewLines indexes data by line.
-func NewLines(data []byte) *Lines {
-	l := &Lines{data: data, start: []int{0}}
-	for i, b := range data {
-		if b == '\n' {
-			l.start = append(l.start, i+1)
-		}
-	}
-	return l
-}
-
-// Offset returns the byte offset of 1-based line and rune column, or -1.
-func (l *Lines) Offset(line, col int) int {
-	if line < 1 || line > len(l.start) || col < 1 {
-		return -1
-	}
-	off := l.start[line-1]
-	for c := 1; c < col; c++ {
-		if off >= len(l.data) || l.data[off] == '\n' {
-			return -1
-		}
-		_, w := utf8.DecodeRune(l.data[off:])
-		off += w
-	}
-	return off
-}
-
-// LineEnd returns the offset just past the newline ending line (or len(data)).
-func (l *Lines) LineEnd(line int) int {
-	if line < len(l.start) {
-		return l.start[line]
-	}
-	return len(l.data)
 }
 
 // Map returns the value node of key in mapping node m, or nil.

@@ -25,10 +25,11 @@ type Server struct {
 	delay    time.Duration
 	hang     bool
 
-	requests atomic.Int64
-	srv      *http.Server
-	ln       net.Listener
-	stop     chan struct{}
+	requests  atomic.Int64
+	srv       *http.Server
+	closeOnce sync.Once
+	ln        net.Listener
+	stop      chan struct{}
 }
 
 // Start serves on a free port of 127.0.0.1.
@@ -50,8 +51,9 @@ func (s *Server) Port() int { return s.ln.Addr().(*net.TCPAddr).Port }
 func (s *Server) Requests() int64 { return s.requests.Load() }
 
 // Close stops the server and releases hanging requests.
+// Closing twice is harmless (a test may close it early, its cleanup again).
 func (s *Server) Close() {
-	close(s.stop)
+	s.closeOnce.Do(func() { close(s.stop) })
 	_ = s.srv.Close()
 }
 

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Benchmarks helm stella offline-kit against its peer, crane (the same
+# go-containerregistry module), on a reference registry (distribution)
+# started on 127.0.0.1 by this script and stopped by pid at the end:
+#   - offline-kit images of BENCH_KIT_IMAGES images (default 20, ≈ 10 MiB of
+#     random layers each) vs `crane pull --format=oci` of the same references;
+#   - a second offline-kit images run with nothing new;
+#   - align --check-registry over BENCH_CHECK_REFS pins (default 200): HEAD
+#     requests counted in the registry's access log.
+# Writes docs/benchmarks-offlinekit.md (hack/bench.sh folds it into
+# docs/benchmarks.md). Nothing contacts an address other than 127.0.0.1.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+n=${BENCH_KIT_IMAGES:-20}
+refs=${BENCH_CHECK_REFS:-200}
+mib=${BENCH_KIT_MIB:-10}
+# shellcheck disable=SC1091
+. test/cluster/versions.env
+bindir="${BENCH_BIN_DIR:-$(test/cluster/build.sh registry | tail -n1)}" # BENCH_BIN_DIR: a dir with the same layout
+registry="$bindir/registry-$REGISTRY_VERSION/registry"
+crane="$bindir/crane-$CRANE_VERSION/crane"
+[ "${BENCH_NO_BUILD:-}" = 1 ] || CGO_ENABLED=0 go build -trimpath -o bin/ ./helm-stella
+work="$(mktemp -d)"
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+log() { printf 'bench-offlinekit: %s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+host="127.0.0.1:$port"
+cat >"$work/config.yml" <<YAML
+version: 0.1
+log: {level: error, accesslog: {disabled: false}}
+storage: {filesystem: {rootdirectory: $work/storage}}
+http: {addr: $host}
+YAML
+OTEL_TRACES_EXPORTER=none OTEL_SDK_DISABLED=true "$registry" serve "$work/config.yml" >"$work/registry.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do curl -fs "http://$host/v2/" >/dev/null && break; sleep 0.1; done
+
+mkimage() { # repo size-bytes → pinned reference
+  head -c "$2" /dev/urandom >"$work/layer.bin"
+  tar -C "$work" -cf "$work/layer.tar" layer.bin
+  "$crane" append --insecure -f "$work/layer.tar" -t "$host/$1:1.0" >/dev/null 2>&1
+  echo "$host/$1:1.0@$("$crane" digest --insecure "$host/$1:1.0")"
+}
+tree() { # dir, then "component ref" lines on stdin: release manifest, values pinning the same, channels file
+  mkdir -p "$1"
+  { echo 'release: {version: "1.0.0-bench", channel: airgap}'; echo 'components:'
+    while read -r c r; do printf '  - name: %s\n    image: %s\n' "$c" "$r"; done; } >"$1/release.yaml"
+  { echo 'services:'; awk '/name:/ {c = $3} /image:/ {printf "  %s:\n    image: %s\n", c, $2}' "$1/release.yaml"; } >"$1/values.yaml"
+  printf 'channels:\n  airgap:\n    release: release.yaml\n    values: [values.yaml]\n' >"$1/channels.yaml"
+}
+
+log "pushing $n images of $mib MiB (2 layers each)"
+for i in $(seq -w 1 "$n"); do
+  head -c $((mib * 1048576 / 2)) /dev/urandom >"$work/a.bin"; head -c $((mib * 1048576 / 2)) /dev/urandom >"$work/b.bin"
+  tar -C "$work" -cf "$work/a.tar" a.bin; tar -C "$work" -cf "$work/b.tar" b.bin
+  "$crane" append --insecure -f "$work/a.tar" -f "$work/b.tar" -t "$host/bench/img$i:1.0" >/dev/null 2>&1
+  echo "img$i $host/bench/img$i:1.0@$("$crane" digest --insecure "$host/bench/img$i:1.0")"
+done | tree "$work/kit-tree"
+mapfile -t pulls < <(awk '/image:/ {print $2}' "$work/kit-tree/release.yaml")
+total=$(du -sb "$work/storage" | cut -f1)
+
+now() { date +%s.%N; }
+t0=$(now); "$crane" pull --insecure --format=oci "${pulls[@]}" "$work/crane-oci"; t1=$(now)
+bin/helm-stella offline-kit images --config "$work/kit-tree/channels.yaml" --channel airgap \
+  --offline-kit-dir "$work/kit" --plain-http >/dev/null 2>"$work/kit1.err"; t2=$(now)
+bin/helm-stella offline-kit images --config "$work/kit-tree/channels.yaml" --channel airgap \
+  --offline-kit-dir "$work/kit" --plain-http >/dev/null 2>"$work/kit2.err"; t3=$(now)
+crane_s=$(echo "$t1 - $t0" | bc -l); kit_s=$(echo "$t2 - $t1" | bc -l); rerun_s=$(echo "$t3 - $t2" | bc -l)
+kit_bytes=$(du -sb "$work/kit/images" | cut -f1); crane_bytes=$(du -sb "$work/crane-oci" | cut -f1)
+
+log "pushing $refs small images for align --check-registry"
+for i in $(seq -w 1 "$refs"); do echo "c$i $(mkimage "check/c$i" 512)"; done | tree "$work/check-tree"
+before=$(grep -c '"HEAD ' "$work/registry.log" || true); all_before=$(grep -cE '"(GET|HEAD|PUT|POST|PATCH|DELETE) ' "$work/registry.log" || true)
+t4=$(now)
+bin/helm-stella align --config "$work/check-tree/channels.yaml" --channel airgap --check-registry --plain-http >/dev/null 2>"$work/check.err" ||
+  { log "align --check-registry failed: $(cat "$work/check.err")"; exit 1; }
+t5=$(now)
+sleep 0.5 # the access log is written after the response
+heads=$(( $(grep -c '"HEAD ' "$work/registry.log" || true) - before ))
+alls=$(( $(grep -cE '"(GET|HEAD|PUT|POST|PATCH|DELETE) ' "$work/registry.log" || true) - all_before ))
+check_s=$(echo "$t5 - $t4" | bc -l)
+
+ratio=$(echo "$kit_s / $crane_s" | bc -l); rr=$(echo "$rerun_s / $kit_s" | bc -l)
+met() { if [ "$(echo "$1 <= $2" | bc -l)" = 1 ]; then echo met; else echo "**not met**"; fi; }
+{
+  echo "# offline-kit vs crane"
+  echo
+  echo "\`hack/bench-offlinekit.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'): a reference registry (distribution $REGISTRY_VERSION) on"
+  echo "127.0.0.1, plain HTTP; $n images of two random layers ($mib MiB each image), $(awk -v b="$total" 'BEGIN{printf "%.0f MiB", b/1048576}') in the registry."
+  echo "Peer: crane $CRANE_VERSION (same go-containerregistry module). Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo
+  echo "| command | wall (s) | layout on disk |"
+  echo "|---|---:|---:|"
+  printf '| crane pull --format=oci (%d refs) | %.2f | %s MiB |\n' "$n" "$crane_s" "$((crane_bytes / 1048576))"
+  printf '| helm stella offline-kit images (first run) | %.2f | %s MiB |\n' "$kit_s" "$((kit_bytes / 1048576))"
+  printf '| helm stella offline-kit images (nothing new) | %.3f | — |\n' "$rerun_s"
+  printf '| helm stella align --check-registry (%d pins) | %.2f | %d HEAD / %d requests in all |\n' "$refs" "$check_s" "$heads" "$alls"
+  echo
+  printf -- '- offline-kit images: %.2f× crane pull (goal ≤ 1.1×): %s\n' "$ratio" "$(met "$ratio" 1.1)"
+  printf -- '- second run, nothing new: %.3f× the first (goal ≤ 0.05×): %s\n' "$rr" "$(met "$rr" 0.05)"
+  printf -- '- align --check-registry, %d pins: %.2f s (goal ≤ 2 s): %s; %d requests (goal = pins): %s\n' "$refs" "$check_s" \
+    "$(met "$check_s" 2)" "$alls" "$( [ "$alls" = "$refs" ] && echo met || echo '**not met**')"
+  echo
+  echo "Why: images fetches blobs of all images in parallel (--registry-jobs 8) while crane pull walks the"
+  echo "references one by one; the rerun stats local blobs and makes no request; the check sends one HEAD"
+  echo "per pin with credentials up front (no /v2/ ping, no token round trip on a basic-auth registry)."
+} >docs/benchmarks-offlinekit.md
+cat docs/benchmarks-offlinekit.md

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stella-ops/stella-plugins/pkg/channel"
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/kit"
+	"github.com/stella-ops/stella-plugins/pkg/output"
+)
+
+func newKitImagesCmd(r *root) *cobra.Command {
+	op := kit.NewImages()
+	var o string
+	cmd := &cobra.Command{
+		Use:   "images",
+		Short: "Copy every image of a channel's release manifest, by digest, into the kit's OCI layout",
+		Long: `images copies every image the channel's release manifest pins, by digest, into
+KIT/images (an OCI image layout; multi-arch indexes whole, or one platform with
+--platform), and copies the channel's release manifest, values, compose files and
+env files, and its chart packaged with the Helm SDK. metadata/kit.json records
+what was copied. Resumable: blobs already in the layout are not fetched again, and
+a complete image costs no request. Credentials: --registry-config and the docker config.`,
+		Example: `  helm stella offline-kit images --channel airgap --offline-kit-dir out/offline-kit
+  helm stella offline-kit images --channel airgap --offline-kit-dir out/offline-kit --platform linux/amd64`,
+		Args: maxArgs(0),
+		RunE: func(c *cobra.Command, _ []string) error {
+			f, err := output.ParseFormat(o)
+			if err != nil {
+				return err
+			}
+			op.Registry.Config, op.Progress = r.settings.RegistryConfig, r.err
+			res, err := op.Run(c.Context())
+			if err != nil {
+				return err
+			}
+			if f != output.Table {
+				return output.Structured(r.out, f, res)
+			}
+			return renderImages(r.out, res)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&op.Config, "config", channel.DefaultPath, "channels file")
+	fl.StringVar(&op.Channel, "channel", "", "channel whose release manifest is copied (required)")
+	fl.StringVar(&op.KitDir, "offline-kit-dir", "", "offline kit directory, created when missing (required)")
+	fl.StringVar(&op.Platform, "platform", "", "keep only this platform (os/arch[/variant]) of multi-arch images")
+	bindRegistryFlags(fl, &op.Registry)
+	fl.StringVarP(&o, "output", "o", "table", "output format: table|json|yaml")
+	return cmd
+}
+
+func renderImages(w io.Writer, res *kit.ImagesResult) error {
+	t := output.NewTable(w)
+	output.Row(t, "COMPONENT", "DIGEST", "SIZE", "REFERENCE")
+	for _, img := range res.Manifest.Images {
+		output.Row(t, img.Component, img.Digest, kit.Bytes(img.Size), img.Reference)
+	}
+	if err := t.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "%d image(s): %d copied, %d already present; %s downloaded; %d file(s)\n",
+		len(res.Manifest.Images), len(res.Copied), len(res.Present), kit.Bytes(res.Bytes), len(res.Manifest.Files))
+	return err
+}
+
+func newKitPushCmd(r *root) *cobra.Command {
+	op := kit.NewPush()
+	var o string
+	cmd := &cobra.Command{
+		Use:   "push DIR",
+		Short: "Push the kit's images to the site's mirror registry, preserving their digests",
+		Long: `push writes every image of the kit to REGISTRY (HOST[:PORT][/PREFIX]) under its
+repository path (registry.stella-ops.org/stellaops/authority → HOST/PREFIX/stellaops/authority),
+by tag when the release manifest names one, with the manifest bytes unchanged so every
+digest resolves. It prints the --registry-map rules that let align --check-registry and
+align map the mirror back to the release manifest.`,
+		Example: `  helm stella offline-kit push out/offline-kit --registry registry.airgap.local:5000
+  helm stella align --channel airgap --check-registry $(helm stella offline-kit push out/offline-kit --registry mirror:5000 -o flags)`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return exit.InvalidInput("%q needs exactly one argument, the kit directory", c.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			f, err := output.ParseFormat(o, output.Table, output.JSON, output.YAML, "flags")
+			if err != nil {
+				return err
+			}
+			op.KitDir, op.Registry.Config, op.Progress = args[0], r.settings.RegistryConfig, r.err
+			res, err := op.Run(c.Context())
+			if err != nil {
+				return err
+			}
+			return renderPush(r.out, f, res)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&op.Target, "registry", "", "mirror registry HOST[:PORT][/PREFIX] (required)")
+	bindRegistryFlags(fl, &op.Registry)
+	fl.StringVarP(&o, "output", "o", "table", "output format: table|json|yaml|flags (flags: only the --registry-map flags)")
+	return cmd
+}
+
+func renderPush(w io.Writer, f output.Format, res *kit.PushResult) error {
+	switch f {
+	case output.Table:
+	case "flags":
+		for i, m := range res.RegistryMap {
+			sep := " "
+			if i == len(res.RegistryMap)-1 {
+				sep = "\n"
+			}
+			fmt.Fprintf(w, "--registry-map %s%s", m, sep)
+		}
+		return nil
+	default:
+		return output.Structured(w, f, res)
+	}
+	for _, p := range res.Images {
+		fmt.Fprintf(w, "pushed %s %s\n", p.Component, p.Reference)
+	}
+	fmt.Fprint(w, "align with:")
+	for _, m := range res.RegistryMap {
+		fmt.Fprintf(w, " --registry-map %s", m)
+	}
+	_, err := fmt.Fprintln(w)
+	return err
+}

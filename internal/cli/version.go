@@ -1,0 +1,35 @@
+package cli
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/stella-ops/stella-plugins/pkg/output"
+	"github.com/stella-ops/stella-plugins/pkg/version"
+)
+
+// OutputFlag binds -o/--output with the formats every result supports.
+func OutputFlag(fs *pflag.FlagSet, p *string) {
+	fs.StringVarP(p, "output", "o", "table", "output format: table|json|yaml")
+}
+
+// VersionCmd prints binary's version, git commit and Go version to out.
+func VersionCmd(out io.Writer, binary string) *cobra.Command {
+	var o string
+	cmd := &cobra.Command{
+		Use:   "version",
+		Short: "Print the plugin's version, git commit and Go version",
+		Args:  MaxArgs(0),
+		RunE: func(*cobra.Command, []string) error {
+			f, err := output.ParseFormat(o)
+			if err != nil {
+				return err
+			}
+			return version.Render(out, f, binary)
+		},
+	}
+	OutputFlag(cmd.Flags(), &o)
+	return cmd
+}

@@ -1,0 +1,142 @@
+package kit
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+)
+
+// store is the kit's OCI image layout on disk.
+type store struct {
+	dir   string       // the layout's root (kit/images)
+	bytes atomic.Int64 // bytes written by this run
+}
+
+func (s *store) blobPath(h v1.Hash) string { return filepath.Join(s.dir, "blobs", h.Algorithm, h.Hex) }
+
+// has reports whether blob h is present with the given size (-1: any).
+func (s *store) has(h v1.Hash, size int64) bool {
+	st, err := os.Stat(s.blobPath(h))
+	return err == nil && st.Mode().IsRegular() && (size < 0 || st.Size() == size)
+}
+
+// write stores rc as blob h: through a temporary file, hashed on the way,
+// renamed into place only when the digest matches. An interrupted write
+// leaves no blob behind, so a rerun fetches it again.
+func (s *store) write(h v1.Hash, rc io.ReadCloser) error {
+	defer rc.Close()
+	dir := filepath.Dir(s.blobPath(h))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".tmp-"+h.Hex[:12]+"-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	sum := sha256.New()
+	_, err = io.Copy(io.MultiWriter(f, sum, countWriter{&s.bytes}), rc)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write blob %s: %w", h, err)
+	}
+	if got := hex.EncodeToString(sum.Sum(nil)); h.Algorithm != "sha256" || got != h.Hex {
+		return fmt.Errorf("blob %s: content hashes to sha256:%s", h, got)
+	}
+	return os.Rename(f.Name(), s.blobPath(h))
+}
+
+// writeBytes stores small content (manifests, configs) unless present.
+func (s *store) writeBytes(h v1.Hash, data []byte) error {
+	if s.has(h, int64(len(data))) {
+		return nil
+	}
+	return s.write(h, io.NopCloser(bytes.NewReader(data)))
+}
+
+type countWriter struct{ n *atomic.Int64 }
+
+func (c countWriter) Write(p []byte) (int, error) { c.n.Add(int64(len(p))); return len(p), nil }
+
+// manifestDoc is the part of an image manifest or index the walk needs.
+type manifestDoc struct {
+	MediaType types.MediaType `json:"mediaType"`
+	Config    v1.Descriptor   `json:"config"`
+	Layers    []v1.Descriptor `json:"layers"`
+	Manifests []v1.Descriptor `json:"manifests"`
+}
+
+// walk visits every blob reachable from root (root included) in the local
+// layout; visit gets each descriptor and whether the blob is present with
+// its size. It stops descending where a manifest is missing or unreadable.
+func (s *store) walk(root v1.Descriptor, visit func(d v1.Descriptor, present bool)) {
+	present := s.has(root.Digest, root.Size)
+	visit(root, present)
+	if !present || !isManifest(root.MediaType) {
+		return
+	}
+	data, err := os.ReadFile(s.blobPath(root.Digest))
+	var doc manifestDoc
+	if err != nil || json.Unmarshal(data, &doc) != nil {
+		return
+	}
+	for _, m := range doc.Manifests {
+		s.walk(m, visit)
+	}
+	if doc.Config.Digest.Hex != "" {
+		s.walk(doc.Config, visit)
+	}
+	for _, l := range doc.Layers {
+		s.walk(l, visit)
+	}
+}
+
+// complete reports whether every blob of root is present, with the total
+// size and blob count.
+func (s *store) complete(root v1.Descriptor) (ok bool, size int64, blobs int) {
+	ok = true
+	s.walk(root, func(d v1.Descriptor, present bool) {
+		ok = ok && present
+		size += d.Size
+		blobs++
+	})
+	return ok, size, blobs
+}
+
+func isManifest(mt types.MediaType) bool {
+	return mt.IsIndex() || mt.IsImage() || mt == types.OCIManifestSchema1 || mt == types.DockerManifestSchema2
+}
+
+// hashBlob re-hashes blob file path with a fresh hash.Hash.
+func hashBlob(path string, h hash.Hash) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// size is the size of blob h on disk (-1 when absent).
+func (s *store) size(h v1.Hash) int64 {
+	st, err := os.Stat(s.blobPath(h))
+	if err != nil {
+		return -1
+	}
+	return st.Size()
+}
