@@ -45,6 +45,9 @@ func Pod(p *corev1.Pod, now time.Time) []Finding {
 	if len(out) > 0 {
 		return out
 	}
+	if rr := recentlyRestarted(p, now); len(rr) > 0 {
+		return rr
+	}
 	switch {
 	case p.Status.Phase == corev1.PodFailed:
 		return []Finding{failedPod(p)}
@@ -106,6 +109,38 @@ func crashedAgain(p *corev1.Pod, cs corev1.ContainerStatus, f Finding) (Finding,
 	}
 	f.Message = fmt.Sprintf("restarted %d time(s); last exit: %s", cs.RestartCount, terminatedText(t))
 	return f, true
+}
+
+// RestartSettle is how long a container that last exited non-zero must
+// stay up before its pod counts as healthy: a real kubelet shows a
+// crash-looping container Running (even Ready) for a moment after each
+// back-off, so one snapshot in that moment must not read Healthy. Waiting
+// past it decides: up for RestartSettle → healthy; another restart → a
+// certain RestartedDuringCheck or CrashLoopBackOff.
+const RestartSettle = 10 * time.Second
+
+// recentlyRestarted returns a not-yet-certain finding for each running
+// container that exited non-zero before its current start, less than
+// RestartSettle ago.
+func recentlyRestarted(p *corev1.Pod, now time.Time) []Finding {
+	if p.Status.Phase != corev1.PodRunning || p.Spec.RestartPolicy == corev1.RestartPolicyNever {
+		return nil
+	}
+	var out []Finding
+	for _, cs := range p.Status.ContainerStatuses {
+		r, t := cs.State.Running, cs.LastTerminationState.Terminated
+		if r == nil || t == nil || t.ExitCode == 0 || cs.RestartCount < 1 || r.StartedAt.IsZero() {
+			continue
+		}
+		up := now.Sub(r.StartedAt.Time)
+		if up >= RestartSettle {
+			continue
+		}
+		out = append(out, Finding{Pod: p.Name, Container: cs.Name, Reason: "RecentlyRestarted", Restarts: cs.RestartCount,
+			Message: fmt.Sprintf("up %s after restart %d (settles after %s); last exit: %s",
+				up.Round(time.Second), cs.RestartCount, RestartSettle, terminatedText(t))})
+	}
+	return out
 }
 
 func failedPod(p *corev1.Pod) Finding {

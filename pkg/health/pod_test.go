@@ -54,6 +54,34 @@ status:
     state: {terminated: {reason: Error, exitCode: 1}}
     lastState: {terminated: {reason: Error, exitCode: 1}}
 `, []Finding{{Container: "app", Reason: "CrashLoopBackOff", Message: "restarted 2 time(s); last exit: Error (exit code 1)", Certain: true, Restarts: 2}}},
+		{"running and ready 3 s after a crash (real kubelet between back-offs)", `
+metadata: {name: p}
+status:
+  phase: Running
+  conditions: [{type: Ready, status: "True"}]
+  containerStatuses:
+  - name: app
+    ready: true
+    restartCount: 3
+    state: {running: {startedAt: "2025-10-26T11:59:57Z"}}
+    lastState: {terminated: {reason: Error, exitCode: 1}}
+`, []Finding{{Container: "app", Reason: "RecentlyRestarted", Message: "up 3s after restart 3 (settles after 10s); last exit: Error (exit code 1)", Restarts: 3}}},
+		{"up for a minute after a crash: settled", `
+metadata: {name: p}
+status:
+  phase: Running
+  conditions: [{type: Ready, status: "True"}]
+  containerStatuses:
+  - {name: app, ready: true, restartCount: 1, state: {running: {startedAt: "2025-10-26T11:59:00Z"}}, lastState: {terminated: {reason: Error, exitCode: 1}}}
+`, nil},
+		{"restarted after a clean exit: healthy", `
+metadata: {name: p}
+status:
+  phase: Running
+  conditions: [{type: Ready, status: "True"}]
+  containerStatuses:
+  - {name: app, ready: true, restartCount: 1, state: {running: {startedAt: "2025-10-26T11:59:59Z"}}, lastState: {terminated: {reason: Completed, exitCode: 0}}}
+`, nil},
 		{"oom killed between restarts (real kubelet)", `
 metadata: {name: p}
 status:

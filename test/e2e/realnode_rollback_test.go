@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stella-ops/stella-plugins/pkg/journal"
+	"github.com/stella-ops/stella-plugins/pkg/verify"
 )
 
 // A readiness probe that never passes on a real kubelet: no certain failure,
@@ -49,6 +50,27 @@ func TestRealNodeNeverReadyAndSafeRollback(t *testing.T) {
 		expectExit(t, r, 2, "crash loop left in place")
 		if _, st := e.revision(); st != "failed" {
 			t.Fatalf("--no-rollback: release is %s", st)
+		}
+		// verify-pods and smoke on the crash loop left in place: both fail,
+		// naming the pod, the container and why (with the real log lines).
+		res, vr := vpJSON(h, "stellaops", "--wait", "--timeout", "2m", "--logs")
+		vpExpect(h, vr, 2, 90*time.Second)
+		w := vpWorkload(h, res, "stellaops-authority")
+		if res.Verdict != verify.Unhealthy || len(w.Findings) == 0 || w.Findings[0].Container != "authority" ||
+			!w.Findings[0].Certain || !strings.HasPrefix(w.Findings[0].Pod, "stellaops-authority-") {
+			t.Fatalf("verify-pods on the real crash loop: %+v", w)
+		}
+		if !anyContains(w.Findings[0].Logs, "simulated crash after 1s") {
+			t.Fatalf("verify-pods --logs lacks the real log lines: %+v", w.Findings[0])
+		}
+		if !strings.Contains(vr.Stderr, "deployment/stellaops-authority") {
+			t.Fatalf("the error line must name the workload: %s", vr.Stderr)
+		}
+		sr := h.Run(h.Plugin("kubectl-stella"), "smoke", "stellaops", "-n", h.Namespace,
+			"--channel", "local", "--config", h.Example("deploy/channels.yaml"), "--timeout", "30s")
+		expectExit(t, sr, 2, "smoke against a crash-looping authority")
+		if !strings.Contains(sr.Stdout, "authority") {
+			t.Fatalf("smoke does not name the failing authority check:\n%s", sr.Stdout)
 		}
 		r = h.Run(h.Plugin("helm-stella"), "safe-rollback", "stellaops", "--revision", strconv.Itoa(good),
 			"--channel", "local", "--config", h.Example("deploy/channels.yaml"), "--reason", "real crash loop", "--timeout", "2m")
