@@ -119,6 +119,11 @@ func crashedAgain(p *corev1.Pod, cs corev1.ContainerStatus, f Finding) (Finding,
 // certain RestartedDuringCheck or CrashLoopBackOff.
 const RestartSettle = 10 * time.Second
 
+// RecentlyRestarted is the reason of recentlyRestarted's findings; unlike
+// other uncertain findings it counts against a workload kstatus calls
+// healthy (a Deployment is Available during a crash loop's Running moments).
+const RecentlyRestarted = "RecentlyRestarted"
+
 // recentlyRestarted returns a not-yet-certain finding for each running
 // container that exited non-zero before its current start, less than
 // RestartSettle ago.
@@ -136,7 +141,7 @@ func recentlyRestarted(p *corev1.Pod, now time.Time) []Finding {
 		if up >= RestartSettle {
 			continue
 		}
-		out = append(out, Finding{Pod: p.Name, Container: cs.Name, Reason: "RecentlyRestarted", Restarts: cs.RestartCount,
+		out = append(out, Finding{Pod: p.Name, Container: cs.Name, Reason: RecentlyRestarted, Restarts: cs.RestartCount,
 			Message: fmt.Sprintf("up %s after restart %d (settles after %s); last exit: %s",
 				up.Round(time.Second), cs.RestartCount, RestartSettle, terminatedText(t))})
 	}
