@@ -215,4 +215,3 @@ func TestEvaluateRecentlyRestartedHoldsAHealthyWorkload(t *testing.T) {
 		}
 	}
 }
-
