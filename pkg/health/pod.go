@@ -103,7 +103,7 @@ func crashedAgain(p *corev1.Pod, cs corev1.ContainerStatus, f Finding) (Finding,
 		p.Spec.RestartPolicy == corev1.RestartPolicyOnFailure {
 		return f, false
 	}
-	f.Reason, f.Certain = "CrashLoopBackOff", true
+	f.Reason, f.Certain, f.Exited = "CrashLoopBackOff", true, true
 	if t.Reason == "OOMKilled" {
 		f.Reason = "OOMKilled"
 	}
