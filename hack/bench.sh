@@ -7,6 +7,7 @@
 #   bookmark        hack/bench-bookmark.sh  (vs helm history/status; BENCH_BOOKMARK_REVISIONS)
 #   crash loop      hack/bench-ops.sh promote   (vs helm upgrade --atomic --timeout BENCH_ATOMIC_TIMEOUT)
 #   rollback        hack/bench-ops.sh rollback  (vs helm rollback --wait + kubectl rollout status)
+#   real node       hack/bench-realnode.sh  (crash loop on the real node vs helm upgrade --atomic --timeout 2m)
 #   verify-pods     hack/bench-verify.sh    (vs kubectl get pods/wait/rollout status; two sizes)
 #   offline-kit     hack/bench-offlinekit.sh (vs crane pull --format=oci; align --check-registry HEADs)
 # Knobs (defaults): BENCH_ALIGN_BENCHTIME (1x), BENCH_BOOKMARK_REVISIONS (25,50),
@@ -87,6 +88,9 @@ log "crash-loop promote"
 hack/bench-ops.sh promote >"$work/promote.md"
 log "safe-rollback"
 hack/bench-ops.sh rollback >"$work/rollback.md"
+log "real node: crash-loop promote vs helm upgrade --atomic"
+hack/bench-realnode.sh >"$work/realnode.md" || echo "## Real node: crash-loop verdict (failed to run)" >"$work/realnode.md"
+echo >>"$work/realnode.md"
 
 : >"$work/verify.md"
 : >"$work/verify-growth"
@@ -161,7 +165,7 @@ elapsed=$(( $(date +%s) - start ))
   echo "  verify-pods ${BENCH_VERIFY_DEPLOYMENTS:-100 200} Deployments × ${BENCH_REPLICAS:-25} replicas, \`kubectl wait\` bounded at $BENCH_WAIT_TIMEOUT;"
   echo "  \`helm upgrade --atomic --timeout ${BENCH_ATOMIC_TIMEOUT:-60s}\`."
   echo
-  cat "$work/goals.md" "$work/startup.md" "$work/align.md" "$work/bookmark.md" "$work/promote.md" "$work/rollback.md"
+  cat "$work/goals.md" "$work/startup.md" "$work/align.md" "$work/bookmark.md" "$work/promote.md" "$work/rollback.md" "$work/realnode.md"
   echo "## verify-pods vs kubectl get pods / wait / rollout status"
   echo
   cat "$work/verify.md"

@@ -4,9 +4,11 @@
 #   align (§2.2/2.3/2.5) → install edge → bookmark (§2.6) → verify-pods (§3) →
 #   smoke (§3.3) → a failing release caught fast → promote edge → stable (§3, §5)
 #   → a bad promote rolled back with evidence → a bad release safe-rolled back
-#   (§3 rollback) → the journal and its drill-log rows (§6) → the airgap offline
-#   kit (§2.4 debug store, images, verify, push to a mirror, align --check-registry) → retention
-#   from the channels file → promote --files-only on a git checkout, commit, tag, checkout (§5).
+#   (§3 rollback) → on the real node when it is up: a real crash loop rolled
+#   back with the container's real log lines → the journal and its drill-log rows
+#   (§6) → the airgap offline kit (§2.4 debug store, images, verify, push to a
+#   mirror, align --check-registry) → retention from the channels file →
+#   promote --files-only on a git checkout, commit, tag, checkout (§5).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -16,7 +18,7 @@ deploy=examples/stellaops/deploy
 chart=$deploy/helm/stellaops
 cfg=$deploy/channels.yaml
 ks=bin/kubectl-stella hs=bin/helm-stella
-ns=stellaops-demo bad=stellaops-demo-bad
+ns=stellaops-demo bad=stellaops-demo-bad real=stellaops-demo-real
 step() { printf '\n\033[1m== %s\033[0m  (%ss)\n' "$*" "$(( $(date +%s) - t0 ))" >&2; }
 show() { printf '$ %s\n' "$*" >&2; "$@"; rc=$?; printf '(exit %d)\n' "$rc" >&2; return 0; }
 expect() { # code cmd...: run, show, and stop the demo if the exit code is not the expected one
@@ -37,7 +39,7 @@ standin_pid=
 cleanup() {
   [ -n "$standin_pid" ] && kill "$standin_pid" 2>/dev/null
   "$kubectl" delete clusterportforward stella-demo --ignore-not-found >/dev/null 2>&1
-  "$kubectl" delete namespace "$ns" "$bad" --ignore-not-found --wait=false >/dev/null 2>&1
+  "$kubectl" delete namespace "$ns" "$bad" "$real" --ignore-not-found --wait=false >/dev/null 2>&1
   if [ "$started" = 1 ]; then test/cluster/down.sh; fi
 }
 trap cleanup EXIT
@@ -105,6 +107,26 @@ expect 0 "$helm" upgrade stellaops "$chart" -n "$ns" -f "$chart/values-stage.yam
   --set-json 'podAnnotations={"web-ui":{"stella.test/simulate":"oomkilled"}}'
 expect 0 $hs safe-rollback stellaops -n "$ns" --plan
 expect 0 $hs safe-rollback stellaops -n "$ns" --channel stable --config "$cfg" --reason "web-ui OOMKilled after a manual upgrade"
+
+realnode_scenes() { # the failure scenes again, on the real node: real crash, real logs in the evidence
+  local state=${STELLA_CLUSTER_DIR:-$repo/.cache/cluster} lv=$chart/values-local.yaml
+  if [ ! -f "$state/realnode/node" ]; then
+    step "the real node is not up ($(cat "$state/realnode.reason" 2>/dev/null || echo 'not started')): failure scenes ran on kwok only"
+    return 0
+  fi
+  step "the real node ($(cat "$state/realnode/node"): kubelet + containerd + runc): channel local, stand-in image from the loopback registry"
+  "$kubectl" create namespace "$real" >/dev/null 2>&1
+  expect 0 $hs promote stellaops "$chart" -f "$lv" --channel local --config "$cfg" -n "$real" --timeout 2m
+  expect 0 $ks verify-pods stellaops -n "$real" --channel local --config "$cfg"
+  step "the real node: the authority really crashes (exit 1 after 1 s): certain failure, rollback, its real log lines"
+  local crash; crash=$(mktemp --suffix .yaml)
+  sed 's/  authority: \[serve, /  authority: [crash, -after=1s, /' "$lv" >"$crash"
+  expect 2 $hs promote stellaops "$chart" -f "$crash" --channel local --config "$cfg" -n "$real" --timeout 15m
+  rm -f "$crash"
+  $ks journal stellaops -n "$real" -o yaml | grep -A4 'logTail:' | head -n 12 >&2
+  "$helm" uninstall stellaops -n "$real" --wait --timeout 60s >/dev/null 2>&1
+}
+realnode_scenes
 
 step "runbook §6: the operations journal and its drill-log rows"
 expect 0 $ks journal stellaops -n "$ns"

@@ -69,7 +69,7 @@ func problems(res *Result) []string {
 
 func TestExamplesAlignForEveryChannel(t *testing.T) {
 	root := tree(t)
-	for _, ch := range []string{"edge", "stable", "airgap"} {
+	for _, ch := range []string{"edge", "stable", "airgap", "local"} {
 		for _, match := range []string{"name", "repository"} {
 			a := newAlign(root, ch)
 			a.Match = match
@@ -86,7 +86,7 @@ func TestExamplesAlignForEveryChannel(t *testing.T) {
 	a.SetConfig(filepath.Join(root, "channels.yaml"))
 	a.AllChannels = true
 	res, err := a.Run(context.Background())
-	if err != nil || !res.Aligned || len(res.Channels) != 3 {
+	if err != nil || !res.Aligned || len(res.Channels) != 4 {
 		t.Fatalf("all channels: %v %+v", err, res.Channels)
 	}
 }

@@ -16,7 +16,7 @@ func TestLoadExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(f.Names(), ","); got != "airgap,edge,stable" {
+	if got := strings.Join(f.Names(), ","); got != "airgap,edge,local,stable" {
 		t.Fatalf("names = %s", got)
 	}
 	dir := filepath.Dir(example)
@@ -35,7 +35,7 @@ func TestLoadExample(t *testing.T) {
 	if env := edge.EnvFiles(devCompose); len(env) != 1 || !strings.HasSuffix(env[0], "env/dev.env.example") {
 		t.Fatalf("env files = %q", env)
 	}
-	if _, err := f.Channel("nope"); exit.CodeOf(err) != exit.Invalid || !strings.Contains(err.Error(), "have airgap, edge, stable") {
+	if _, err := f.Channel("nope"); exit.CodeOf(err) != exit.Invalid || !strings.Contains(err.Error(), "have airgap, edge, local, stable") {
 		t.Fatalf("unknown channel: %v", err)
 	}
 	if _, err := f.ChannelFor("elsewhere.yaml"); exit.CodeOf(err) != exit.Invalid {

@@ -24,7 +24,7 @@ func TestFilter(t *testing.T) {
 
 func TestChannelsOfExample(t *testing.T) {
 	got := Channels("../../examples/stellaops/deploy/channels.yaml", "")
-	if want := []string{"airgap", "edge", "stable"}; !reflect.DeepEqual(got, want) {
+	if want := []string{"airgap", "edge", "local", "stable"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("Channels = %v, want %v", got, want)
 	}
 	if got := Channels("/nonexistent/channels.yaml", ""); len(got) != 0 {

@@ -45,6 +45,9 @@ func Pod(p *corev1.Pod, now time.Time) []Finding {
 	if len(out) > 0 {
 		return out
 	}
+	if rr := recentlyRestarted(p, now); len(rr) > 0 {
+		return rr
+	}
 	switch {
 	case p.Status.Phase == corev1.PodFailed:
 		return []Finding{failedPod(p)}
@@ -72,6 +75,9 @@ func initFinding(p *corev1.Pod, cs corev1.ContainerStatus) (Finding, bool) {
 
 func containerFinding(p *corev1.Pod, cs corev1.ContainerStatus) (Finding, bool) {
 	f := Finding{Pod: p.Name, Container: cs.Name, Restarts: cs.RestartCount}
+	if f, ok := crashedAgain(p, cs, f); ok {
+		return f, true
+	}
 	w := cs.State.Waiting
 	if w == nil || !certainWaiting[w.Reason] {
 		return f, false
@@ -84,6 +90,62 @@ func containerFinding(p *corev1.Pod, cs corev1.ContainerStatus) (Finding, bool) 
 		f.Message = strings.TrimPrefix(f.Message+"; last exit: "+terminatedText(t), "; ")
 	}
 	return f, true
+}
+
+// crashedAgain is a crash loop seen between restarts: a real kubelet shows
+// the container terminated (Error, OOMKilled) for most of each back-off and
+// CrashLoopBackOff only in short windows, so a container that exited non-zero
+// after at least one restart is a certain failure whatever the snapshot.
+// restartPolicy Never/OnFailure pods are judged by their phase instead.
+func crashedAgain(p *corev1.Pod, cs corev1.ContainerStatus, f Finding) (Finding, bool) {
+	t := cs.State.Terminated
+	if t == nil || t.ExitCode == 0 || cs.RestartCount < 1 || p.Spec.RestartPolicy == corev1.RestartPolicyNever ||
+		p.Spec.RestartPolicy == corev1.RestartPolicyOnFailure {
+		return f, false
+	}
+	f.Reason, f.Certain, f.Exited = "CrashLoopBackOff", true, true
+	if t.Reason == "OOMKilled" {
+		f.Reason = "OOMKilled"
+	}
+	f.Message = fmt.Sprintf("restarted %d time(s); last exit: %s", cs.RestartCount, terminatedText(t))
+	return f, true
+}
+
+// RestartSettle is how long a container that last exited non-zero must
+// stay up before its pod counts as healthy: a real kubelet shows a
+// crash-looping container Running (even Ready) for a moment after each
+// back-off, so one snapshot in that moment must not read Healthy. Waiting
+// past it decides: up for RestartSettle → healthy; another restart → a
+// certain RestartedDuringCheck or CrashLoopBackOff.
+const RestartSettle = 10 * time.Second
+
+// RecentlyRestarted is the reason of recentlyRestarted's findings; unlike
+// other uncertain findings it counts against a workload kstatus calls
+// healthy (a Deployment is Available during a crash loop's Running moments).
+const RecentlyRestarted = "RecentlyRestarted"
+
+// recentlyRestarted returns a not-yet-certain finding for each running
+// container that exited non-zero before its current start, less than
+// RestartSettle ago.
+func recentlyRestarted(p *corev1.Pod, now time.Time) []Finding {
+	if p.Status.Phase != corev1.PodRunning || p.Spec.RestartPolicy == corev1.RestartPolicyNever {
+		return nil
+	}
+	var out []Finding
+	for _, cs := range p.Status.ContainerStatuses {
+		r, t := cs.State.Running, cs.LastTerminationState.Terminated
+		if r == nil || t == nil || t.ExitCode == 0 || cs.RestartCount < 1 || r.StartedAt.IsZero() {
+			continue
+		}
+		up := now.Sub(r.StartedAt.Time)
+		if up >= RestartSettle {
+			continue
+		}
+		out = append(out, Finding{Pod: p.Name, Container: cs.Name, Reason: RecentlyRestarted, Restarts: cs.RestartCount,
+			Message: fmt.Sprintf("up %s after restart %d (settles after %s); last exit: %s",
+				up.Round(time.Second), cs.RestartCount, RestartSettle, terminatedText(t))})
+	}
+	return out
 }
 
 func failedPod(p *corev1.Pod) Finding {
@@ -148,11 +210,14 @@ func Restarts(p *corev1.Pod, baseline map[string]int32) []Finding {
 		if !seen || cs.RestartCount <= before {
 			continue
 		}
-		msg := fmt.Sprintf("restarted %d time(s) during the check", cs.RestartCount-before)
+		msg, reason := fmt.Sprintf("restarted %d time(s) during the check", cs.RestartCount-before), "RestartedDuringCheck"
 		if t := cs.LastTerminationState.Terminated; t != nil {
 			msg += "; last exit: " + terminatedText(t)
+			if t.Reason == "OOMKilled" { // the kubelet's reason names the cause (a real kubelet restarts at once)
+				reason = t.Reason
+			}
 		}
-		out = append(out, Finding{Pod: p.Name, Container: cs.Name, Reason: "RestartedDuringCheck", Message: msg, Certain: true, Restarts: cs.RestartCount})
+		out = append(out, Finding{Pod: p.Name, Container: cs.Name, Reason: reason, Message: msg, Certain: true, Restarts: cs.RestartCount})
 	}
 	return out
 }

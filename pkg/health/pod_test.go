@@ -44,6 +44,63 @@ status:
     state: {waiting: {reason: CrashLoopBackOff}}
     lastState: {terminated: {reason: OOMKilled, exitCode: 137}}
 `, []Finding{{Container: "app", Reason: "OOMKilled", Message: "last exit: OOMKilled (exit code 137)", Certain: true, Restarts: 2}}},
+		{"crash loop between restarts (real kubelet: terminated Error, not CrashLoopBackOff)", `
+metadata: {name: p}
+status:
+  phase: Running
+  containerStatuses:
+  - name: app
+    restartCount: 2
+    state: {terminated: {reason: Error, exitCode: 1}}
+    lastState: {terminated: {reason: Error, exitCode: 1}}
+`, []Finding{{Container: "app", Reason: "CrashLoopBackOff", Message: "restarted 2 time(s); last exit: Error (exit code 1)", Certain: true, Restarts: 2}}},
+		{"running and ready 3 s after a crash (real kubelet between back-offs)", `
+metadata: {name: p}
+status:
+  phase: Running
+  conditions: [{type: Ready, status: "True"}]
+  containerStatuses:
+  - name: app
+    ready: true
+    restartCount: 3
+    state: {running: {startedAt: "2025-10-26T11:59:57Z"}}
+    lastState: {terminated: {reason: Error, exitCode: 1}}
+`, []Finding{{Container: "app", Reason: "RecentlyRestarted", Message: "up 3s after restart 3 (settles after 10s); last exit: Error (exit code 1)", Restarts: 3}}},
+		{"up for a minute after a crash: settled", `
+metadata: {name: p}
+status:
+  phase: Running
+  conditions: [{type: Ready, status: "True"}]
+  containerStatuses:
+  - {name: app, ready: true, restartCount: 1, state: {running: {startedAt: "2025-10-26T11:59:00Z"}}, lastState: {terminated: {reason: Error, exitCode: 1}}}
+`, nil},
+		{"restarted after a clean exit: healthy", `
+metadata: {name: p}
+status:
+  phase: Running
+  conditions: [{type: Ready, status: "True"}]
+  containerStatuses:
+  - {name: app, ready: true, restartCount: 1, state: {running: {startedAt: "2025-10-26T11:59:59Z"}}, lastState: {terminated: {reason: Completed, exitCode: 0}}}
+`, nil},
+		{"oom killed between restarts (real kubelet)", `
+metadata: {name: p}
+status:
+  phase: Running
+  containerStatuses:
+  - name: app
+    restartCount: 1
+    state: {terminated: {reason: OOMKilled, exitCode: 137}}
+`, []Finding{{Container: "app", Reason: "OOMKilled", Message: "restarted 1 time(s); last exit: OOMKilled (exit code 137)", Certain: true, Restarts: 1}}},
+		{"first crash is not yet certain", `
+metadata: {name: p}
+status:
+  phase: Running
+  conditions: [{type: Ready, status: "False"}]
+  containerStatuses:
+  - name: app
+    restartCount: 0
+    state: {terminated: {reason: Error, exitCode: 1}}
+`, []Finding{{Container: "app", Reason: "NotReady", Message: "container terminated: Error (exit code 1)"}}},
 		{"image pull backoff", `
 metadata: {name: p}
 status: {phase: Pending, containerStatuses: [{name: app, state: {waiting: {reason: ImagePullBackOff, message: "manifest unknown"}}}]}
@@ -141,4 +198,18 @@ status:
 	}
 	assertFindings(t, Restarts(p, base), []Finding{{Container: "app", Reason: "RestartedDuringCheck",
 		Message: "restarted 1 time(s) during the check; last exit: Error (exit code 1)", Certain: true, Restarts: 1}})
+}
+
+// A restart whose last exit was the memory limit names it, as a real kubelet
+// restarts an OOMKilled container at once (running again, not ready yet).
+func TestRestartsOOMKilled(t *testing.T) {
+	p := podOf(t, `
+metadata: {name: p, uid: u1}
+status:
+  phase: Running
+  containerStatuses:
+  - {name: app, ready: false, restartCount: 1, state: {running: {}}, lastState: {terminated: {reason: OOMKilled, exitCode: 137}}}
+`)
+	assertFindings(t, Restarts(p, map[string]int32{"u1/app": 0}), []Finding{{Container: "app", Reason: "OOMKilled",
+		Message: "restarted 1 time(s) during the check; last exit: OOMKilled (exit code 137)", Certain: true, Restarts: 1}})
 }

@@ -34,8 +34,12 @@ type Finding struct {
 	Reason    string `json:"reason"`
 	Message   string `json:"message,omitempty"`
 	// Certain marks a failure that waiting will not fix (fail fast).
-	Certain  bool   `json:"certain"`
-	Restarts int32  `json:"restarts,omitempty"`
+	Certain  bool  `json:"certain"`
+	Restarts int32 `json:"restarts,omitempty"`
+	// Exited: the container is terminated now, so its own log is the
+	// crashed run's (a real kubelet may already have removed the run
+	// before it); otherwise a restarted container's crash is the previous.
+	Exited   bool   `json:"-"`
 	Expected string `json:"expectedDigest,omitempty"` // DigestMismatch only
 	Running  string `json:"runningDigest,omitempty"`  // DigestMismatch only
 	// Events and Logs are evidence added by the caller (verify), newest last.

@@ -141,6 +141,13 @@ func (p *Promote) fail(ctx context.Context, st *state, res *Result, outcome jour
 		if interrupted {
 			res.Outcome = journal.Interrupted
 		}
+		if res.To.Revision > 0 && res.Outcome != journal.Unknown {
+			if err := p.markFailed(res.To.Revision, why); err != nil {
+				res.Message += "; " + err.Error()
+			} else {
+				p.progressf("left in place: revision %d of %s marked failed", res.To.Revision, p.Release)
+			}
+		}
 		return why
 	}
 	took, err := p.abortableRollback(ctx, st.current.Version)

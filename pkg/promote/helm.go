@@ -78,3 +78,22 @@ func (p *Promote) dryRun(ctx context.Context, st *state) (*release.Release, erro
 	up.Namespace, up.DryRun = p.cfg.Namespace, true
 	return up.RunWithContext(ctx, p.Release, ch, vals)
 }
+
+// markFailed records a failed revision left in place (--no-rollback, or a
+// first install) as failed in Helm's storage, as `helm upgrade --wait` does
+// when its wait fails: `helm history` and the next operation then see the
+// truth instead of a deployed revision that never became healthy.
+func (p *Promote) markFailed(revision int, why error) error {
+	rel, err := p.cfg.Helm.Releases.Get(p.Release, revision)
+	if err != nil {
+		return fmt.Errorf("read revision %d: %w", revision, err)
+	}
+	if rel.Info.Status != release.StatusDeployed {
+		return nil
+	}
+	rel.SetStatus(release.StatusFailed, fmt.Sprintf("stella promote failed: %v", why))
+	if err := p.cfg.Helm.Releases.Update(rel); err != nil {
+		return fmt.Errorf("mark revision %d failed: %w", revision, err)
+	}
+	return nil
+}

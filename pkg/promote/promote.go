@@ -30,8 +30,9 @@ type Promote struct {
 	Channel     string   // channel of the channels file; default: the one holding ValuesFiles[0]
 	Config      string   // channels file
 	Timeout     time.Duration
-	Plan        bool // show what would change and stop
-	NoRollback  bool // keep a failed upgrade in place (evidence is still journaled)
+	StableFor   time.Duration // the new revision must stay healthy this long (a crash after start-up fails it)
+	Plan        bool          // show what would change and stop
+	NoRollback  bool          // keep a failed upgrade in place (evidence is still journaled)
 	// Stage is the staging release's configuration for --require-stage
 	// (built by the caller for the other context); StageRelease names it.
 	Stage        *kube.Config
@@ -161,6 +162,8 @@ func (p *Promote) validate() error {
 		return exit.InvalidInput("flag -f/--values: at least one values file is required")
 	case p.Timeout <= 0:
 		return exit.InvalidInput("flag --timeout: must be positive, got %s", p.Timeout)
+	case p.StableFor < 0:
+		return exit.InvalidInput("flag --stable-for: must not be negative, got %s", p.StableFor)
 	case p.Soak < 0:
 		return exit.InvalidInput("flag --soak: must not be negative, got %s", p.Soak)
 	case p.Soak > 0 && p.Stage == nil:

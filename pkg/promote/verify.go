@@ -65,6 +65,9 @@ func (p *Promote) check(ctx context.Context, wait, pins bool) (*verify.Result, e
 	v := verify.New(p.cfg)
 	v.Options = verify.Options{Release: p.Release, Namespace: p.cfg.Namespace, Wait: wait, Timeout: p.Timeout,
 		Logs: true, TailLines: logLines, Progress: p.snapshot()}
+	if wait {
+		v.StableFor = p.StableFor
+	}
 	if pins {
 		v.Channel, v.ChannelsFile, v.ReleaseManifest = "", "", p.manifestPath
 	}

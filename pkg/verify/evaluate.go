@@ -153,7 +153,8 @@ func (w *Workload) judge(now time.Time) {
 	}
 	if w.State == health.Healthy && w.Kind != "Pod" {
 		// a healthy workload's pods only count for certain failures
-		// (restarts, digests); a not-ready surplus pod is kstatus' call.
+		// (restarts, digests) and a crash loop's Running moment; a
+		// not-ready surplus pod is kstatus' call.
 		w.Findings = certainOnly(w.Findings)
 	}
 	sort.SliceStable(w.Findings, func(i, j int) bool {
@@ -182,7 +183,7 @@ func (w *Workload) judge(now time.Time) {
 func certainOnly(fs []health.Finding) []health.Finding {
 	var out []health.Finding
 	for _, f := range fs {
-		if f.Certain {
+		if f.Certain || f.Reason == health.RecentlyRestarted {
 			out = append(out, f)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"sigs.k8s.io/yaml"
 
@@ -186,5 +187,31 @@ func TestEvaluateFailedJobPodIsCertain(t *testing.T) {
 				t.Fatalf("finding %+v: certain %v, want %v", f, f.Certain, c.certain)
 			}
 		})
+	}
+}
+
+// An Available Deployment whose pod is in a crash loop's Running moment (up
+// 3 s after a non-zero exit, as a real kubelet shows it) is not healthy yet;
+// the same pod up for a minute is.
+func TestEvaluateRecentlyRestartedHoldsAHealthyWorkload(t *testing.T) {
+	at := time.Date(2025, 10, 26, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		started string
+		want    health.State
+	}{{"2025-10-26T11:59:57Z", health.Progressing}, {"2025-10-26T11:59:00Z", health.Healthy}} {
+		objs := objects(t, "2")
+		cs := &objs.Pods[0].Status.ContainerStatuses[0]
+		cs.State.Running.StartedAt = *decode[metav1.Time](t, `"`+c.started+`"`)
+		cs.LastTerminationState.Terminated = &corev1.ContainerStateTerminated{Reason: "Error", ExitCode: 1}
+		ws, err := (&Evaluation{Selection: Selection{Release: "st"}}).Evaluate(objs, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ws[0].Name != "web" || ws[0].State != c.want {
+			t.Fatalf("started %s: %+v", c.started, ws[0])
+		}
+		if c.want == health.Progressing && (ws[0].Reason != health.RecentlyRestarted || len(ws[0].Findings) != 1) {
+			t.Fatalf("started %s: reason %q findings %+v", c.started, ws[0].Reason, ws[0].Findings)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sort"
@@ -157,9 +158,9 @@ func logs(ctx context.Context, c kubernetes.Interface, ws []Workload, tail int64
 }
 
 func readLogs(ctx context.Context, c kubernetes.Interface, ns string, f health.Finding, tail int64) []string {
-	opts := &corev1.PodLogOptions{Container: f.Container, TailLines: &tail, Previous: f.Restarts > 0}
+	opts := &corev1.PodLogOptions{Container: f.Container, TailLines: &tail, Previous: f.Restarts > 0 && !f.Exited}
 	b, err := c.CoreV1().Pods(ns).GetLogs(f.Pod, opts).DoRaw(ctx)
-	if err != nil && opts.Previous {
+	if opts.Previous && (err != nil || goneLog(b)) {
 		opts.Previous = false
 		b, err = c.CoreV1().Pods(ns).GetLogs(f.Pod, opts).DoRaw(ctx)
 	}
@@ -171,4 +172,11 @@ func readLogs(ctx context.Context, c kubernetes.Interface, ns string, f health.F
 		return []string{"(no log lines)"}
 	}
 	return strings.Split(s, "\n")
+}
+
+// goneLog is a kubelet's answer (200, as the body) for a run whose log file
+// the runtime has already removed.
+func goneLog(b []byte) bool {
+	return bytes.HasPrefix(b, []byte("failed to try resolving symlinks in path")) ||
+		bytes.HasPrefix(b, []byte("unable to retrieve container logs"))
 }

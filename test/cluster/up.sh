@@ -4,7 +4,9 @@
 # kubelets of fake nodes. Writes an admin kubeconfig to $STATE/kubeconfig and
 # prints its path. Reuses a running cluster of the same state dir.
 #   STELLA_CLUSTER_DIR  state dir (default: <repo>/.cache/cluster)
-#   STELLA_PORT_BASE    ports BASE+0 etcd client, +1 etcd peer, +2 apiserver, +3 kwok (default 36380)
+#   STELLA_PORT_BASE    ports BASE+0 etcd client, +1 etcd peer, +2 apiserver, +3 kwok (default 36380),
+#                       +4 registry, +5 kubelet, +6 kubelet healthz, +7 CRI streaming (the real node)
+#   STELLA_NODE         real|kwok|both (default both): the kwok node, the real node (realnode.sh), or both
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -55,6 +57,15 @@ wait_for() { # what seconds cmd...
 pki="$state/pki"
 [ -f "$pki/sa.key" ] || openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
 openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
+# the API server's client certificate towards kubelets (system:masters), and its CA
+if [ ! -f "$pki/kubelet-client.crt" ]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$pki/client-ca.key" -out "$pki/client-ca.crt" -days 3650 \
+    -subj /CN=stella-client-ca 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -keyout "$pki/kubelet-client.key" -out "$pki/kubelet-client.csr" \
+    -subj "/O=system:masters/CN=kube-apiserver-kubelet-client" 2>/dev/null
+  openssl x509 -req -in "$pki/kubelet-client.csr" -CA "$pki/client-ca.crt" -CAkey "$pki/client-ca.key" \
+    -CAcreateserial -out "$pki/kubelet-client.crt" -days 3650 2>/dev/null
+fi
 # token users: admin, two operators for concurrency tests, and a bench user
 # whose requests the audit log counts (all cluster admins)
 cat > "$pki/tokens.csv" <<TOK
@@ -75,7 +86,8 @@ start kube-apiserver "$kube/kube-apiserver" --etcd-servers "http://127.0.0.1:$et
   --endpoint-reconciler-type none --token-auth-file "$pki/tokens.csv" --authorization-mode RBAC \
   --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$pki/sa.pub" \
   --service-account-signing-key-file "$pki/sa.key" --service-cluster-ip-range 10.96.0.0/16 \
-  --kubelet-preferred-address-types InternalIP \
+  --kubelet-preferred-address-types Hostname,InternalIP \
+  --kubelet-client-certificate "$pki/kubelet-client.crt" --kubelet-client-key "$pki/kubelet-client.key" \
   --audit-policy-file "$here/audit-policy.yaml" --audit-log-path "$state/logs/audit.log" \
   --max-requests-inflight 2000 --max-mutating-requests-inflight 1000
 wait_for kube-apiserver 60 curl -fsk "https://127.0.0.1:$api_port/readyz"
@@ -114,13 +126,21 @@ start kube-scheduler "$kube/kube-scheduler" --kubeconfig "$kubeconfig" \
   --leader-elect=false --bind-address 127.0.0.1 --secure-port 0 --kube-api-qps 500 --kube-api-burst 1000
 
 k apply -f "$kwokd/crds/" >/dev/null
-{ cat "$kwokd/stages/node.yaml"; printf -- '---\n'; cat "$here/stages/pod.yaml"; } > "$state/kwok.yaml"
-start kwok "$kwokd/kwok" --kubeconfig "$kubeconfig" --manage-all-nodes=true \
-  --node-ip 127.0.0.1 --node-port "$kwok_port" --server-address "127.0.0.1:$kwok_port" \
-  --config "$state/kwok.yaml" --enable-crds PortForward,ClusterPortForward,Logs,ClusterLogs \
-  --cidr 10.0.0.1/16
-k apply -f "$here/node.yaml" >/dev/null
-wait_for "node Ready" 60 k wait --for=condition=Ready node --all --timeout 1s
+if [ "${STELLA_NODE:-both}" != real ]; then
+  { cat "$kwokd/stages/node.yaml"; printf -- '---\n'; cat "$here/stages/pod.yaml"; } > "$state/kwok.yaml"
+  # kwok plays only its own nodes (annotated), never the real node's kubelet
+  start kwok "$kwokd/kwok" --kubeconfig "$kubeconfig" --manage-all-nodes=false \
+    --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+    --node-ip 127.0.0.1 --node-port "$kwok_port" --server-address "127.0.0.1:$kwok_port" \
+    --config "$state/kwok.yaml" --enable-crds PortForward,ClusterPortForward,Logs,ClusterLogs \
+    --cidr 10.0.0.1/16
+  k apply -f "$here/node.yaml" >/dev/null
+  wait_for "node Ready" 60 k wait --for=condition=Ready node/kwok-node-0 --timeout 1s
+fi
+if ! "$here/realnode.sh" up; then
+  echo "the real node failed to start (logs in $state/logs)" > "$state/realnode.reason"
+  log "the real node failed to start (logs in $state/logs); the kwok lane only"
+fi
 wait_for "default service account" 60 k get serviceaccount default -n default
 log "control plane ready on https://127.0.0.1:$api_port in $(( $(date +%s) - t0 )) s; export KUBECONFIG=$kubeconfig"
 echo "$kubeconfig"

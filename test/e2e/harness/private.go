@@ -45,7 +45,8 @@ func StartPrivate(t *testing.T) *Private {
 
 func (p *Private) script(name string) *exec.Cmd {
 	cmd := exec.Command(filepath.Join(Get().Repo, "test/cluster", name))
-	cmd.Env = append(os.Environ(), "STELLA_CLUSTER_DIR="+p.Dir, "STELLA_PORT_BASE="+p.Base)
+	// one real node per machine: a private control plane is the kwok lane only
+	cmd.Env = append(os.Environ(), "STELLA_CLUSTER_DIR="+p.Dir, "STELLA_PORT_BASE="+p.Base, "STELLA_NODE=kwok")
 	cmd.Stderr = os.Stderr
 	return cmd
 }

@@ -37,9 +37,25 @@ metadata:
     {{- toYaml . | nindent 4 }}
     {{- end }}
 spec:
+  {{- with .root.Values.nodeSelector }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .root.Values.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
   containers:
     - name: {{ .name }}
       image: {{ include "stellaops.image" (dict "image" .image "global" .root.Values.global) | quote }}
+      {{- with (get (.root.Values.podArgs | default dict) .name) }}
+      args:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with .root.Values.readinessProbe }}
+      readinessProbe:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
       ports:
         - name: http
           containerPort: {{ .port }}
@@ -53,4 +69,8 @@ spec:
             name: {{ .root.Release.Name }}-secrets
       resources:
         requests: {cpu: 10m, memory: 32Mi}
+        {{- with .root.Values.resourceLimits }}
+        limits:
+          {{- toYaml . | nindent 10 }}
+        {{- end }}
 {{- end -}}
