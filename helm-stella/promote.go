@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 	"helm.sh/helm/v3/pkg/cli"
 
+	stella "github.com/stella-ops/stella-plugins/internal/cli"
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/interrupt"
@@ -58,6 +59,7 @@ Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
 	f.StringVar(&p.Channel, "channel", "", "channel of the channels file (default: the one whose values list holds -f)")
 	f.StringVar(&p.Config, "config", channel.DefaultPath, "channels file")
 	f.DurationVar(&p.Timeout, "timeout", p.Timeout, "how long to wait for the new revision (failures end the wait early)")
+	stella.UnschedulableGraceFlag(f, &p.UnschedulableGrace)
 	f.BoolVar(&p.Plan, "plan", false, "show what would change (digests, chart, masked values diff) and stop")
 	f.BoolVar(&fl.dryRun, "dry-run", false, "alias of --plan")
 	f.BoolVar(&p.NoRollback, "no-rollback", false, "leave a failed upgrade in place (evidence is still journaled)")

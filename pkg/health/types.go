@@ -69,4 +69,7 @@ type Objects struct {
 	StatefulSets []*appsv1.StatefulSet
 	DaemonSets   []*appsv1.DaemonSet
 	Jobs         []*batchv1.Job
+	// Events are the autoscaler's events on pods (reasons ScaleReasons),
+	// read only while a pod is Unschedulable or with --wait.
+	Events []*corev1.Event
 }

@@ -33,8 +33,10 @@ type Promote struct {
 	Channel     string   // channel of the channels file; default: the one holding ValuesFiles[0]
 	Config      string   // channels file
 	Timeout     time.Duration
-	Plan        bool // show what would change and stop
-	NoRollback  bool // keep a failed upgrade in place (evidence is still journaled)
+	// UnschedulableGrace: see verify.Options; 0 = the default.
+	UnschedulableGrace time.Duration
+	Plan               bool // show what would change and stop
+	NoRollback         bool // keep a failed upgrade in place (evidence is still journaled)
 	// Stage is the staging release's configuration for --require-stage
 	// (built by the caller for the other context); StageRelease names it.
 	Stage        *kube.Config

@@ -53,6 +53,9 @@ type Evaluation struct {
 	// Baseline holds each container's restart count when first seen; Observe
 	// fills it, Restarts compares against it.
 	Baseline map[string]int32
+	// UnschedulableGrace bounds an Unschedulable pod's wait when no
+	// autoscaler works on it; 0 = health.DefaultUnschedulableGrace.
+	UnschedulableGrace time.Duration
 }
 
 // Observe records the restart count of containers seen for the first time.
@@ -103,8 +106,9 @@ func (e *Evaluation) Evaluate(objs health.Objects, now time.Time) ([]Workload, e
 		err = firstErr(err, add(p, p, ownerKey(p.Namespace, "Pod", p.Name)))
 	}
 	sortWorkloads(out)
+	sched := health.Scheduling{Grace: e.UnschedulableGrace, Scale: health.ScaleEvents(objs.Events)}
 	for i := range out {
-		out[i].judge(now)
+		out[i].judge(now, sched)
 	}
 	return out, err
 }
@@ -134,9 +138,9 @@ func (e *Evaluation) workload(obj runtime.Object, m metav1.Object, pods []*corev
 }
 
 // judge adds the pod-level findings and folds them into the workload state.
-func (w *Workload) judge(now time.Time) {
+func (w *Workload) judge(now time.Time, sched health.Scheduling) {
 	for _, p := range w.pods {
-		w.Findings = append(w.Findings, health.Pod(p, now)...)
+		w.Findings = append(w.Findings, health.Pod(p, now, sched)...)
 	}
 	w.pods = nil
 	for i, f := range w.Findings {

@@ -188,3 +188,49 @@ func TestEvaluateFailedJobPodIsCertain(t *testing.T) {
 		})
 	}
 }
+
+// The autoscaler's events reach the Unschedulable rule through Objects, and
+// the grace through the Evaluation: a bare pod and a Deployment's pod.
+func TestEvaluateUnschedulable(t *testing.T) {
+	pending := `
+metadata: {name: big, namespace: ns, uid: pod-9, annotations: {meta.helm.sh/release-name: st, meta.helm.sh/release-namespace: ns}}
+status:
+  phase: Pending
+  conditions: [{type: PodScheduled, status: "False", reason: Unschedulable, message: "0/1 nodes are available: 1 Insufficient cpu.", lastTransitionTime: "2025-10-26T11:59:30Z"}]
+`
+	scaleUp := `
+metadata: {name: big.1873a1b2c3d4e5f6, namespace: ns}
+involvedObject: {apiVersion: v1, kind: Pod, name: big, namespace: ns, uid: pod-9}
+reason: TriggeredScaleUp
+message: "pod triggered scale-up: [{eks-workers-2a 1->2 (max: 10)}]"
+source: {component: cluster-autoscaler}
+type: Normal
+lastTimestamp: "2025-10-26T11:59:40Z"
+`
+	now := time.Date(2025, 10, 26, 12, 0, 0, 0, time.UTC) // 30 s unschedulable
+	for _, c := range []struct {
+		name   string
+		grace  time.Duration
+		events bool
+		want   health.State
+	}{
+		{"default grace 15s passed", 0, false, health.Failed},
+		{"--unschedulable-grace 1m", time.Minute, false, health.Progressing},
+		{"TriggeredScaleUp", 0, true, health.Progressing},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			objs := health.Objects{Pods: []*corev1.Pod{decode[corev1.Pod](t, pending)}}
+			if c.events {
+				objs.Events = []*corev1.Event{decode[corev1.Event](t, scaleUp)}
+			}
+			ev := &Evaluation{Selection: Selection{Release: "st"}, UnschedulableGrace: c.grace}
+			ws, err := ev.Evaluate(objs, now)
+			if err != nil || len(ws) != 1 {
+				t.Fatalf("evaluate: %v %+v", err, ws)
+			}
+			if ws[0].State != c.want || ws[0].Reason != "Unschedulable" {
+				t.Fatalf("got %s/%s, want %s/Unschedulable: %+v", ws[0].State, ws[0].Reason, c.want, ws[0])
+			}
+		})
+	}
+}

@@ -23,8 +23,11 @@ type Options struct {
 	Wait          bool          // watch until healthy, failed or Timeout
 	Timeout       time.Duration // with Wait
 	StableFor     time.Duration // healthy must hold this long (implies Wait)
-	Logs          bool          // read the last TailLines of unhealthy containers
-	TailLines     int64
+	// UnschedulableGrace is how long a pod may stay Unschedulable when no
+	// autoscaler is adding a node for it; 0 = health.DefaultUnschedulableGrace.
+	UnschedulableGrace time.Duration
+	Logs               bool // read the last TailLines of unhealthy containers
+	TailLines          int64
 	// Expected digests: a component → digest map, or a release manifest by
 	// path, or by channel name in the channels file (ChannelsFile).
 	ExpectedDigests map[string]string
@@ -75,7 +78,7 @@ func (v *Verify) Run(ctx context.Context) (*Result, error) {
 	if r.Wait {
 		r.Timeout, r.StableFor = o.Timeout.String(), o.StableFor.String()
 	}
-	ev := &Evaluation{Selection: sel, Pins: pins, PinSource: phrase}
+	ev := &Evaluation{Selection: sel, Pins: pins, PinSource: phrase, UnschedulableGrace: o.UnschedulableGrace}
 	objs, err := list(ctx, v.client, ns)
 	if err != nil {
 		return nil, err
