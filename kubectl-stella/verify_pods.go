@@ -62,6 +62,9 @@ Exit codes: 0 healthy · 1 API error · 2 unhealthy · 3 timeout · 4 invalid in
 			if err != nil {
 				return err
 			}
+			if res.Note != "" {
+				progress.Logf("note: %s", res.Note)
+			}
 			if err := verify.Render(r.out, format, res, output.NewColorizer(r.out, r.noColor)); err != nil {
 				return err
 			}

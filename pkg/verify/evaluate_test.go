@@ -8,6 +8,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"sigs.k8s.io/yaml"
 
@@ -232,5 +233,43 @@ lastTimestamp: "2025-10-26T11:59:40Z"
 				t.Fatalf("got %s/%s, want %s/Unschedulable: %+v", ws[0].State, ws[0].Reason, c.want, ws[0])
 			}
 		})
+	}
+}
+
+// A custom resource of the release is judged by the generic rule, and the
+// pods it controls (or its ReplicaSets' pods, as an Argo Rollout's) are
+// tied back to it.
+func TestEvaluateCustomResource(t *testing.T) {
+	rollout := `
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: web2, namespace: ns, uid: ro-1, generation: 1, annotations: {meta.helm.sh/release-name: st, meta.helm.sh/release-namespace: ns}}
+status: {observedGeneration: 1, conditions: [{type: Progressing, status: "True", reason: NewReplicaSetAvailable}, {type: Available, status: "True"}]}
+`
+	pod := `
+metadata:
+  name: web2-6c9f-xyz
+  namespace: ns
+  uid: pod-7
+  labels: {pod-template-hash: 6c9f}
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web2-6c9f, uid: rs-7, controller: true}]
+status: {phase: Running, containerStatuses: [{name: web, restartCount: 3, state: {waiting: {reason: CrashLoopBackOff}}}]}
+`
+	u := &unstructured.Unstructured{}
+	j, err := yaml.YAMLToJSON([]byte(rollout))
+	if err == nil {
+		err = u.UnmarshalJSON(j) // integers as int64, as the API server's JSON decodes
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := health.Objects{Custom: []*unstructured.Unstructured{u}, Pods: []*corev1.Pod{decode[corev1.Pod](t, pod)}}
+	ws, err := (&Evaluation{Selection: Selection{Release: "st"}}).Evaluate(objs, time.Now())
+	if err != nil || len(ws) != 1 {
+		t.Fatalf("evaluate: %v %+v", err, ws)
+	}
+	w := ws[0]
+	if w.Kind != "Rollout" || w.Pods != 1 || w.State != health.Failed || w.Reason != "CrashLoopBackOff" || w.Findings[0].Workload != "Rollout/web2" {
+		t.Fatalf("rollout with a crash-looping pod: %+v", w)
 	}
 }

@@ -9,8 +9,12 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/dynamic/dynamicinformer"
 	"k8s.io/client-go/informers"
 	coreinformers "k8s.io/client-go/informers/core/v1"
 	"k8s.io/client-go/kubernetes"
@@ -24,6 +28,7 @@ import (
 type Source struct {
 	factory informers.SharedInformerFactory
 	events  []cache.SharedIndexInformer // the autoscaler's events on pods, one per reason
+	custom  []cache.SharedIndexInformer // the release's custom kinds
 	running sync.WaitGroup              // the events informers' goroutines
 	changed chan struct{}
 	errOnce sync.Once
@@ -36,7 +41,7 @@ type Source struct {
 // server) and waits until their caches are synced. A LIST or WATCH that is
 // refused (forbidden, unauthorized) ends it with that error instead of
 // retrying forever.
-func Start(ctx context.Context, client kubernetes.Interface, namespace string) (*Source, error) {
+func Start(ctx context.Context, client kubernetes.Interface, namespace string, custom ...Custom) (*Source, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	s := &Source{changed: make(chan struct{}, 1), errs: make(chan error, 1), cancel: cancel}
 	s.factory = informers.NewSharedInformerFactoryWithOptions(client, 0,
@@ -44,6 +49,14 @@ func Start(ctx context.Context, client kubernetes.Interface, namespace string) (
 	if err := s.addEventInformers(client, namespace); err != nil {
 		cancel()
 		return nil, err
+	}
+	for _, c := range custom {
+		inf := dynamicinformer.NewFilteredDynamicInformer(c.Client, c.Resource, namespace, 0, cache.Indexers{}, nil).Informer()
+		if err := inf.SetTransform(stripManagedFields); err != nil {
+			cancel()
+			return nil, fmt.Errorf("watch: %w", err)
+		}
+		s.custom = append(s.custom, inf)
 	}
 	handler := cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(any) { s.notify() },
@@ -61,7 +74,7 @@ func Start(ctx context.Context, client kubernetes.Interface, namespace string) (
 		}
 	}
 	s.factory.Start(ctx.Done())
-	for _, inf := range s.events {
+	for _, inf := range s.own() {
 		s.running.Go(func() { inf.RunWithContext(ctx) })
 	}
 	synced := make(chan struct{})
@@ -112,6 +125,13 @@ func (s *Source) Objects() health.Objects {
 			}
 		}
 	}
+	for _, inf := range s.custom {
+		for _, obj := range inf.GetStore().List() {
+			if u, ok := obj.(*unstructured.Unstructured); ok {
+				o.Custom = append(o.Custom, u)
+			}
+		}
+	}
 	return o
 }
 
@@ -132,7 +152,7 @@ func (s *Source) addEventInformers(client kubernetes.Interface, namespace string
 
 func (s *Source) eventsSynced() []cache.InformerSynced {
 	var out []cache.InformerSynced
-	for _, inf := range s.events {
+	for _, inf := range s.own() {
 		out = append(out, inf.HasSynced)
 	}
 	return out
@@ -145,7 +165,18 @@ func (s *Source) informers() []cache.SharedIndexInformer {
 		s.factory.Apps().V1().StatefulSets().Informer(),
 		s.factory.Apps().V1().DaemonSets().Informer(),
 		s.factory.Batch().V1().Jobs().Informer(),
-	}, s.events...)
+	}, s.own()...)
+}
+
+// own are the informers Start runs itself (outside the factory).
+func (s *Source) own() []cache.SharedIndexInformer {
+	return append(append([]cache.SharedIndexInformer{}, s.events...), s.custom...)
+}
+
+// Custom is one custom kind to watch beside the built-in ones.
+type Custom struct {
+	Client   dynamic.Interface
+	Resource schema.GroupVersionResource
 }
 
 func (s *Source) notify() {
