@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 	"helm.sh/helm/v3/pkg/cli"
 
+	stella "github.com/stella-ops/stella-plugins/internal/cli"
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/interrupt"
@@ -63,6 +64,7 @@ Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
 	f.StringVar(&p.Config, "config", channel.DefaultPath, "channels file")
 	f.DurationVar(&p.Timeout, "timeout", p.Timeout, "how long to wait for the new revision (failures end the wait early)")
 	f.DurationVar(&p.StableFor, "stable-for", 0, "the new revision must stay healthy this long before smoke (a crash after start-up fails it)")
+	stella.UnschedulableGraceFlag(f, &p.UnschedulableGrace)
 	f.BoolVar(&p.Plan, "plan", false, "show what would change (digests, chart, masked values diff) and stop")
 	f.BoolVar(&fl.dryRun, "dry-run", false, "alias of --plan")
 	f.BoolVar(&p.NoRollback, "no-rollback", false, "leave a failed upgrade in place (evidence is still journaled)")

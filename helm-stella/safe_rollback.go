@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	stella "github.com/stella-ops/stella-plugins/internal/cli"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/interrupt"
 	"github.com/stella-ops/stella-plugins/pkg/output"
@@ -68,6 +69,7 @@ smoke failed · 3 timeout · 4 invalid input · 5 refused (nothing changed).`,
 	fl.StringVar(&o.ToBookmark, "to-bookmark", "", "roll back to this bookmark (restored from it when pruned from Helm's history)")
 	fl.IntVar(&o.Revision, "revision", 0, "roll back to this revision (from a bookmark of it when pruned)")
 	fl.DurationVar(&o.Timeout, "timeout", o.Timeout, "overall time for the rollback and its verification")
+	stella.UnschedulableGraceFlag(fl, &o.UnschedulableGrace)
 	fl.StringVar(&o.Reason, "reason", "", "why (journaled; the runbook's root cause)")
 	fl.BoolVar(&o.Recover, "recover", false, "mark a stale pending-* revision failed first (no lock held, older than --stale-after)")
 	fl.DurationVar(&o.StaleAfter, "stale-after", o.StaleAfter, "with --recover: how old a pending revision must be")

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stella-ops/stella-plugins/internal/cli"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/output"
 	"github.com/stella-ops/stella-plugins/pkg/verify"
@@ -17,7 +18,7 @@ func init() { register(newVerifyPodsCmd) }
 type verifyPodsFlags struct {
 	selector, manifest, channel, config, output string
 	all, wait, logs                             bool
-	timeout, stableFor                          time.Duration
+	timeout, stableFor, grace                   time.Duration
 	tail                                        int64
 }
 
@@ -61,6 +62,9 @@ Exit codes: 0 healthy · 1 API error · 2 unhealthy · 3 timeout · 4 invalid in
 			if err != nil {
 				return err
 			}
+			if res.Note != "" {
+				progress.Logf("note: %s", res.Note)
+			}
 			if err := verify.Render(r.out, format, res, output.NewColorizer(r.out, r.noColor)); err != nil {
 				return err
 			}
@@ -73,6 +77,7 @@ Exit codes: 0 healthy · 1 API error · 2 unhealthy · 3 timeout · 4 invalid in
 	fl.BoolVar(&f.wait, "wait", false, "watch until healthy; fail fast when failure is certain")
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "with --wait: give up after this long (exit 3)")
 	fl.DurationVar(&f.stableFor, "stable-for", 0, "healthy must hold this long (implies --wait), e.g. 30s")
+	cli.UnschedulableGraceFlag(fl, &f.grace)
 	fl.BoolVar(&f.logs, "logs", false, "show the last log lines of unhealthy containers")
 	fl.Int64Var(&f.tail, "tail", 20, "with --logs: how many log lines")
 	fl.StringVar(&f.manifest, "release-manifest", "", "release manifest whose digests the running containers must match")
@@ -85,7 +90,7 @@ Exit codes: 0 healthy · 1 API error · 2 unhealthy · 3 timeout · 4 invalid in
 // options validates the flags once and converts them to verify.Options.
 func (f *verifyPodsFlags) options(c *cobra.Command, args []string) (verify.Options, error) {
 	o := verify.Options{Selector: f.selector, AllNamespaces: f.all, Wait: f.wait || f.stableFor > 0,
-		Timeout: f.timeout, StableFor: f.stableFor, Logs: f.logs, TailLines: f.tail,
+		Timeout: f.timeout, StableFor: f.stableFor, UnschedulableGrace: f.grace, Logs: f.logs, TailLines: f.tail,
 		ReleaseManifest: f.manifest, Channel: f.channel, ChannelsFile: f.config}
 	if len(args) == 1 {
 		o.Release = args[0]

@@ -9,10 +9,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// ScheduleWindow is how long a pod may stay Unschedulable before that is a
-// certain failure (kstatus uses the same window).
-const ScheduleWindow = 15 * time.Second
-
 // certainWaiting are container waiting reasons that do not heal by waiting.
 var certainWaiting = map[string]bool{
 	"CrashLoopBackOff":           true,
@@ -26,8 +22,9 @@ var certainWaiting = map[string]bool{
 }
 
 // Pod returns why pod p is not healthy; nil when it is healthy (Ready, or
-// Succeeded). A terminating pod is ignored: its replacement is judged.
-func Pod(p *corev1.Pod, now time.Time) []Finding {
+// Succeeded). A terminating pod is ignored: its replacement is judged. s
+// holds what the Unschedulable rule reads besides the pod.
+func Pod(p *corev1.Pod, now time.Time, s Scheduling) []Finding {
 	if p.DeletionTimestamp != nil || p.Status.Phase == corev1.PodSucceeded {
 		return nil
 	}
@@ -52,7 +49,7 @@ func Pod(p *corev1.Pod, now time.Time) []Finding {
 	case p.Status.Phase == corev1.PodFailed:
 		return []Finding{failedPod(p)}
 	case p.Status.Phase == corev1.PodPending:
-		return []Finding{pendingPod(p, now)}
+		return []Finding{pendingPod(p, now, s)}
 	case !podReady(p):
 		return notReady(p)
 	}
@@ -162,13 +159,11 @@ func failedPod(p *corev1.Pod) Finding {
 	return f
 }
 
-func pendingPod(p *corev1.Pod, now time.Time) Finding {
-	f := Finding{Pod: p.Name, Reason: "Pending", Message: "pod is Pending"}
-	if c := condition(p, corev1.PodScheduled); c != nil && c.Status == corev1.ConditionFalse && c.Reason == corev1.PodReasonUnschedulable {
-		f.Reason, f.Message = "Unschedulable", c.Message
-		f.Certain = now.Sub(p.CreationTimestamp.Time) >= ScheduleWindow
+func pendingPod(p *corev1.Pod, now time.Time, s Scheduling) Finding {
+	if Unschedulable(p) {
+		return unschedulable(p, condition(p, corev1.PodScheduled), s, now)
 	}
-	return f
+	return Finding{Pod: p.Name, Reason: "Pending", Message: "pod is Pending"}
 }
 
 func notReady(p *corev1.Pod) []Finding {

@@ -160,7 +160,7 @@ status: {phase: Failed, containerStatuses: [{name: app, state: {terminated: {rea
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := Pod(podOf(t, c.doc), now)
+			got := Pod(podOf(t, c.doc), now, Scheduling{})
 			assertFindings(t, got, c.want)
 		})
 	}
@@ -193,7 +193,7 @@ status:
   - {name: new, ready: true, restartCount: 5, state: {running: {}}}
 `)
 	base := map[string]int32{"u1/app": 0, "u1/side": 2}
-	if f := Pod(p, now); f != nil {
+	if f := Pod(p, now, Scheduling{}); f != nil {
 		t.Fatalf("a ready pod has no pod findings: %+v", f)
 	}
 	assertFindings(t, Restarts(p, base), []Finding{{Container: "app", Reason: "RestartedDuringCheck",

@@ -4,6 +4,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // State is a verdict on a workload, a pod or the whole check.
@@ -73,4 +74,10 @@ type Objects struct {
 	StatefulSets []*appsv1.StatefulSet
 	DaemonSets   []*appsv1.DaemonSet
 	Jobs         []*batchv1.Job
+	// Events are the autoscaler's events on pods (reasons ScaleReasons),
+	// read only while a pod is Unschedulable or with --wait.
+	Events []*corev1.Event
+	// Custom are objects of the release's other kinds (custom resources),
+	// judged by ComputeGeneric when they have a standard status.
+	Custom []*unstructured.Unstructured
 }

@@ -131,9 +131,14 @@ func runningJob(u *unstructured.Unstructured, s Status) Status {
 }
 
 // barePod: kstatus calls a Failed pod Current ("completed"); for a health
-// check a failed bare pod is a certain failure.
+// check a failed bare pod is a certain failure. kstatus fails an
+// Unschedulable pod 15 s after its creation; here the pod-level
+// Unschedulable rule decides (autoscaler signals, --unschedulable-grace).
 func barePod(u *unstructured.Unstructured, s Status) Status {
 	phase := kstatus.GetStringField(u.Object, ".status.phase", "")
+	if s.State == Failed && s.Reason == "PodUnschedulable" {
+		s.State, s.Reason, s.Message = Progressing, "Unschedulable", "pod has not been scheduled" // Kstatus keeps kstatus' word
+	}
 	switch phase {
 	case string(corev1.PodFailed):
 		s.State, s.Reason, s.Message = Failed, "PodFailed", "pod ended in phase Failed"

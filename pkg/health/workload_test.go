@@ -169,6 +169,14 @@ status:
   conditions: [{type: Ready, status: "False"}]
   containerStatuses: [{name: app, state: {waiting: {reason: CrashLoopBackOff}}}]
 `, Failed, "ContainerCrashLooping", 0, 1},
+		{"bare pod unschedulable is the pod rule's call", `
+apiVersion: v1
+kind: Pod
+metadata: {name: p, creationTimestamp: "2025-01-01T00:00:00Z"}
+status:
+  phase: Pending
+  conditions: [{type: PodScheduled, status: "False", reason: Unschedulable, lastTransitionTime: "2025-01-01T00:00:00Z"}]
+`, Progressing, "Unschedulable", 0, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -31,8 +31,10 @@ type Promote struct {
 	Config      string   // channels file
 	Timeout     time.Duration
 	StableFor   time.Duration // the new revision must stay healthy this long (a crash after start-up fails it)
-	Plan        bool          // show what would change and stop
-	NoRollback  bool          // keep a failed upgrade in place (evidence is still journaled)
+	// UnschedulableGrace: see verify.Options; 0 = the default.
+	UnschedulableGrace time.Duration
+	Plan               bool // show what would change and stop
+	NoRollback         bool // keep a failed upgrade in place (evidence is still journaled)
 	// Stage is the staging release's configuration for --require-stage
 	// (built by the caller for the other context); StageRelease names it.
 	Stage        *kube.Config

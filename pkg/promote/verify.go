@@ -64,7 +64,7 @@ func (p *Promote) verify(ctx context.Context, st *state, res *Result, held *lock
 func (p *Promote) check(ctx context.Context, wait, pins bool) (*verify.Result, error) {
 	v := verify.New(p.cfg)
 	v.Options = verify.Options{Release: p.Release, Namespace: p.cfg.Namespace, Wait: wait, Timeout: p.Timeout,
-		Logs: true, TailLines: logLines, Progress: p.snapshot()}
+		UnschedulableGrace: p.UnschedulableGrace, Logs: true, TailLines: logLines, Progress: p.snapshot()}
 	if wait {
 		v.StableFor = p.StableFor
 	}

@@ -26,7 +26,9 @@ type Options struct {
 	ToBookmark string // --to-bookmark
 	Revision   int    // --revision
 	Timeout    time.Duration
-	Reason     string
+	// UnschedulableGrace: see verify.Options; 0 = the default.
+	UnschedulableGrace time.Duration
+	Reason             string
 	// Recover marks a stale pending-* revision failed before rolling back.
 	Recover        bool
 	StaleAfter     time.Duration

@@ -91,7 +91,7 @@ func (r *Rollback) apply(ctx context.Context, t Target, target *release.Release,
 func (r *Rollback) verify(ctx context.Context, res *Result, expect expected) error {
 	v := verify.New(r.cfg)
 	v.Options = verify.Options{Release: r.Release, Namespace: r.cfg.Namespace, Wait: true,
-		Timeout: r.remaining(), ExpectedDigests: expect.digests, DigestSource: expect.source, Logs: true, Progress: r.Progress}
+		Timeout: r.remaining(), UnschedulableGrace: r.UnschedulableGrace, ExpectedDigests: expect.digests, DigestSource: expect.source, Logs: true, Progress: r.Progress}
 	vr, err := v.Run(ctx)
 	if err != nil {
 		return err

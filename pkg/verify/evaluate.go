@@ -6,8 +6,10 @@ import (
 	"strings"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 
@@ -53,6 +55,9 @@ type Evaluation struct {
 	// Baseline holds each container's restart count when first seen; Observe
 	// fills it, Restarts compares against it.
 	Baseline map[string]int32
+	// UnschedulableGrace bounds an Unschedulable pod's wait when no
+	// autoscaler works on it; 0 = health.DefaultUnschedulableGrace.
+	UnschedulableGrace time.Duration
 }
 
 // Observe records the restart count of containers seen for the first time.
@@ -102,15 +107,27 @@ func (e *Evaluation) Evaluate(objs health.Objects, now time.Time) ([]Workload, e
 	for _, p := range idx[bare] {
 		err = firstErr(err, add(p, p, ownerKey(p.Namespace, "Pod", p.Name)))
 	}
+	for _, u := range objs.Custom {
+		if health.HasStandardStatus(u) {
+			err = firstErr(err, add(u, u, customKey(u, idx, objs.Deployments)))
+		}
+	}
 	sortWorkloads(out)
+	sched := health.Scheduling{Grace: e.UnschedulableGrace, Scale: health.ScaleEvents(objs.Events)}
 	for i := range out {
-		out[i].judge(now)
+		out[i].judge(now, sched)
 	}
 	return out, err
 }
 
 func (e *Evaluation) workload(obj runtime.Object, m metav1.Object, pods []*corev1.Pod) (Workload, error) {
-	st, err := health.WorkloadStatus(obj)
+	var st health.Status
+	var err error
+	if u, ok := obj.(*unstructured.Unstructured); ok {
+		st, err = health.ComputeGeneric(u)
+	} else {
+		st, err = health.WorkloadStatus(obj)
+	}
 	if err != nil {
 		return Workload{}, err
 	}
@@ -134,9 +151,9 @@ func (e *Evaluation) workload(obj runtime.Object, m metav1.Object, pods []*corev
 }
 
 // judge adds the pod-level findings and folds them into the workload state.
-func (w *Workload) judge(now time.Time) {
+func (w *Workload) judge(now time.Time, sched health.Scheduling) {
 	for _, p := range w.pods {
-		w.Findings = append(w.Findings, health.Pod(p, now)...)
+		w.Findings = append(w.Findings, health.Pod(p, now, sched)...)
 	}
 	w.pods = nil
 	for i, f := range w.Findings {
@@ -228,7 +245,27 @@ func sortWorkloads(ws []Workload) {
 }
 
 func kindName(obj runtime.Object) string {
+	if u, ok := obj.(*unstructured.Unstructured); ok {
+		return u.GetKind()
+	}
 	return strings.TrimPrefix(fmt.Sprintf("%T", obj), "*v1.")
+}
+
+// customKey ties a custom resource to its pods: the pods it controls
+// (ownerReferences, by UID), else the pods of ReplicaSets named after it
+// (<name>-<pod-template-hash>, as an Argo Rollout's) when no Deployment has
+// its name.
+func customKey(u *unstructured.Unstructured, idx map[string][]*corev1.Pod, deps []*appsv1.Deployment) string {
+	key := ownerKey(u.GetNamespace(), "", string(u.GetUID()))
+	if len(idx[key]) > 0 {
+		return key
+	}
+	for _, d := range deps {
+		if d.Namespace == u.GetNamespace() && d.Name == u.GetName() {
+			return key
+		}
+	}
+	return ownerKey(u.GetNamespace(), "Deployment", u.GetName())
 }
 
 func firstErr(a, b error) error {

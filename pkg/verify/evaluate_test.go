@@ -9,6 +9,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"sigs.k8s.io/yaml"
 
@@ -187,6 +188,90 @@ func TestEvaluateFailedJobPodIsCertain(t *testing.T) {
 				t.Fatalf("finding %+v: certain %v, want %v", f, f.Certain, c.certain)
 			}
 		})
+	}
+}
+
+// The autoscaler's events reach the Unschedulable rule through Objects, and
+// the grace through the Evaluation: a bare pod and a Deployment's pod.
+func TestEvaluateUnschedulable(t *testing.T) {
+	pending := `
+metadata: {name: big, namespace: ns, uid: pod-9, annotations: {meta.helm.sh/release-name: st, meta.helm.sh/release-namespace: ns}}
+status:
+  phase: Pending
+  conditions: [{type: PodScheduled, status: "False", reason: Unschedulable, message: "0/1 nodes are available: 1 Insufficient cpu.", lastTransitionTime: "2025-10-26T11:59:30Z"}]
+`
+	scaleUp := `
+metadata: {name: big.1873a1b2c3d4e5f6, namespace: ns}
+involvedObject: {apiVersion: v1, kind: Pod, name: big, namespace: ns, uid: pod-9}
+reason: TriggeredScaleUp
+message: "pod triggered scale-up: [{eks-workers-2a 1->2 (max: 10)}]"
+source: {component: cluster-autoscaler}
+type: Normal
+lastTimestamp: "2025-10-26T11:59:40Z"
+`
+	now := time.Date(2025, 10, 26, 12, 0, 0, 0, time.UTC) // 30 s unschedulable
+	for _, c := range []struct {
+		name   string
+		grace  time.Duration
+		events bool
+		want   health.State
+	}{
+		{"default grace 15s passed", 0, false, health.Failed},
+		{"--unschedulable-grace 1m", time.Minute, false, health.Progressing},
+		{"TriggeredScaleUp", 0, true, health.Progressing},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			objs := health.Objects{Pods: []*corev1.Pod{decode[corev1.Pod](t, pending)}}
+			if c.events {
+				objs.Events = []*corev1.Event{decode[corev1.Event](t, scaleUp)}
+			}
+			ev := &Evaluation{Selection: Selection{Release: "st"}, UnschedulableGrace: c.grace}
+			ws, err := ev.Evaluate(objs, now)
+			if err != nil || len(ws) != 1 {
+				t.Fatalf("evaluate: %v %+v", err, ws)
+			}
+			if ws[0].State != c.want || ws[0].Reason != "Unschedulable" {
+				t.Fatalf("got %s/%s, want %s/Unschedulable: %+v", ws[0].State, ws[0].Reason, c.want, ws[0])
+			}
+		})
+	}
+}
+
+// A custom resource of the release is judged by the generic rule, and the
+// pods it controls (or its ReplicaSets' pods, as an Argo Rollout's) are
+// tied back to it.
+func TestEvaluateCustomResource(t *testing.T) {
+	rollout := `
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: web2, namespace: ns, uid: ro-1, generation: 1, annotations: {meta.helm.sh/release-name: st, meta.helm.sh/release-namespace: ns}}
+status: {observedGeneration: 1, conditions: [{type: Progressing, status: "True", reason: NewReplicaSetAvailable}, {type: Available, status: "True"}]}
+`
+	pod := `
+metadata:
+  name: web2-6c9f-xyz
+  namespace: ns
+  uid: pod-7
+  labels: {pod-template-hash: 6c9f}
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web2-6c9f, uid: rs-7, controller: true}]
+status: {phase: Running, containerStatuses: [{name: web, restartCount: 3, state: {waiting: {reason: CrashLoopBackOff}}}]}
+`
+	u := &unstructured.Unstructured{}
+	j, err := yaml.YAMLToJSON([]byte(rollout))
+	if err == nil {
+		err = u.UnmarshalJSON(j) // integers as int64, as the API server's JSON decodes
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := health.Objects{Custom: []*unstructured.Unstructured{u}, Pods: []*corev1.Pod{decode[corev1.Pod](t, pod)}}
+	ws, err := (&Evaluation{Selection: Selection{Release: "st"}}).Evaluate(objs, time.Now())
+	if err != nil || len(ws) != 1 {
+		t.Fatalf("evaluate: %v %+v", err, ws)
+	}
+	w := ws[0]
+	if w.Kind != "Rollout" || w.Pods != 1 || w.State != health.Failed || w.Reason != "CrashLoopBackOff" || w.Findings[0].Workload != "Rollout/web2" {
+		t.Fatalf("rollout with a crash-looping pod: %+v", w)
 	}
 }
 

@@ -16,7 +16,8 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/kube"
 )
 
-// list reads the namespace's state with five LISTs, no per-object GETs.
+// list reads the namespace's state with five LISTs, no per-object GETs, plus
+// the autoscaler's events while a pod is Unschedulable.
 func list(ctx context.Context, c kubernetes.Interface, ns string) (health.Objects, error) {
 	var o health.Objects
 	opts := metav1.ListOptions{}
@@ -55,7 +56,29 @@ func list(ctx context.Context, c kubernetes.Interface, ns string) (health.Object
 	for i := range jobs.Items {
 		o.Jobs = append(o.Jobs, &jobs.Items[i])
 	}
-	return o, nil
+	for _, p := range o.Pods {
+		if health.Unschedulable(p) { // the autoscaler's word decides how long it may wait
+			o.Events, err = scaleEvents(ctx, c, ns)
+			break
+		}
+	}
+	return o, err
+}
+
+// scaleEvents lists the autoscaler's events (one LIST per reason, selected
+// by the API server).
+func scaleEvents(ctx context.Context, c kubernetes.Interface, ns string) ([]*corev1.Event, error) {
+	var out []*corev1.Event
+	for _, reason := range health.ScaleReasons {
+		l, err := c.CoreV1().Events(ns).List(ctx, metav1.ListOptions{FieldSelector: "reason=" + reason})
+		if err != nil {
+			return nil, kube.APIError(err, "list", "events", ns)
+		}
+		for i := range l.Items {
+			out = append(out, &l.Items[i])
+		}
+	}
+	return out, nil
 }
 
 // maxEvents is how many of the last events are kept per object.
@@ -103,11 +126,11 @@ func eventKey(ns, kind, name string) string { return ns + "/" + kind + "/" + nam
 // indexEvents keeps the last maxEvents events of each object, oldest first,
 // as "TIME TYPE REASON: MESSAGE (xN)".
 func indexEvents(items []corev1.Event) map[string][]string {
-	sort.SliceStable(items, func(i, j int) bool { return eventTime(items[i]).Before(eventTime(items[j])) })
+	sort.SliceStable(items, func(i, j int) bool { return health.EventTime(&items[i]).Before(health.EventTime(&items[j])) })
 	idx := map[string][]string{}
 	for _, e := range items {
 		k := eventKey(e.Namespace, e.InvolvedObject.Kind, e.InvolvedObject.Name)
-		line := fmt.Sprintf("%s %s %s: %s", eventTime(e).UTC().Format(time.RFC3339), e.Type, e.Reason, strings.TrimSpace(e.Message))
+		line := fmt.Sprintf("%s %s %s: %s", health.EventTime(&e).UTC().Format(time.RFC3339), e.Type, e.Reason, strings.TrimSpace(e.Message))
 		if e.Count > 1 {
 			line += fmt.Sprintf(" (x%d)", e.Count)
 		}
@@ -117,16 +140,6 @@ func indexEvents(items []corev1.Event) map[string][]string {
 		}
 	}
 	return idx
-}
-
-func eventTime(e corev1.Event) time.Time {
-	switch {
-	case !e.LastTimestamp.IsZero():
-		return e.LastTimestamp.Time
-	case !e.EventTime.IsZero():
-		return e.EventTime.Time
-	}
-	return e.CreationTimestamp.Time
 }
 
 // maxLogContainers bounds the log reads of one run.

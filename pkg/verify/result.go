@@ -37,6 +37,9 @@ type Result struct {
 	DigestSource  string       `json:"digestSource,omitempty"` // manifest path, channel or "flags"
 	Pins          health.Pins  `json:"pins,omitempty"`
 	Workloads     []Workload   `json:"workloads"`
+	// Note says what could not be judged (custom kinds without access to
+	// Helm storage).
+	Note string `json:"note,omitempty"`
 }
 
 // Workload is one workload's verdict with its pods' findings.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
@@ -23,8 +25,11 @@ type Options struct {
 	Wait          bool          // watch until healthy, failed or Timeout
 	Timeout       time.Duration // with Wait
 	StableFor     time.Duration // healthy must hold this long (implies Wait)
-	Logs          bool          // read the last TailLines of unhealthy containers
-	TailLines     int64
+	// UnschedulableGrace is how long a pod may stay Unschedulable when no
+	// autoscaler is adding a node for it; 0 = health.DefaultUnschedulableGrace.
+	UnschedulableGrace time.Duration
+	Logs               bool // read the last TailLines of unhealthy containers
+	TailLines          int64
 	// Expected digests: a component → digest map, or a release manifest by
 	// path, or by channel name in the channels file (ChannelsFile).
 	ExpectedDigests map[string]string
@@ -44,13 +49,22 @@ type Options struct {
 // Verify is the verify-pods operation.
 type Verify struct {
 	Options
+	cfg       *kube.Config // Helm storage, dynamic client and mapper, for the release's custom kinds
 	client    kubernetes.Interface
 	namespace string
+	custom    []schema.GroupVersionResource // the release's custom kinds
+}
+
+func (v *Verify) dynamic() dynamic.Interface {
+	if v.cfg == nil {
+		return nil
+	}
+	return v.cfg.Dynamic
 }
 
 // New returns the operation on the injected clients.
 func New(cfg *kube.Config) *Verify {
-	return &Verify{client: cfg.Typed, namespace: cfg.Namespace}
+	return &Verify{cfg: cfg, client: cfg.Typed, namespace: cfg.Namespace}
 }
 
 // Run checks the selected workloads once (or, with Wait, until the verdict
@@ -75,9 +89,17 @@ func (v *Verify) Run(ctx context.Context) (*Result, error) {
 	if r.Wait {
 		r.Timeout, r.StableFor = o.Timeout.String(), o.StableFor.String()
 	}
-	ev := &Evaluation{Selection: sel, Pins: pins, PinSource: phrase}
+	ev := &Evaluation{Selection: sel, Pins: pins, PinSource: phrase, UnschedulableGrace: o.UnschedulableGrace}
+	if o.Release != "" && !o.AllNamespaces {
+		if v.custom, r.Note, err = v.customKinds(ctx, o.Release, ns); err != nil {
+			return nil, err
+		}
+	}
 	objs, err := list(ctx, v.client, ns)
 	if err != nil {
+		return nil, err
+	}
+	if objs.Custom, err = listCustom(ctx, v.dynamic(), ns, v.custom); err != nil {
 		return nil, err
 	}
 	ws, err := ev.Evaluate(objs, time.Now())
@@ -105,7 +127,11 @@ func (v *Verify) Run(ctx context.Context) (*Result, error) {
 
 // wait watches until the verdict is certain; it sets r.Verdict.
 func (v *Verify) wait(ctx context.Context, ev *Evaluation, ns string, r *Result) ([]Workload, health.State, string, error) {
-	src, err := watch.Start(ctx, v.client, ns)
+	var custom []watch.Custom
+	for _, gvr := range v.custom {
+		custom = append(custom, watch.Custom{Client: v.dynamic(), Resource: gvr})
+	}
+	src, err := watch.Start(ctx, v.client, ns, custom...)
 	if err != nil {
 		return nil, "", "", kube.APIError(err, "watch", "workloads", ns)
 	}
