@@ -68,6 +68,7 @@ Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
 	f.DurationVar(&p.SmokeTimeout, "smoke-timeout", 0, "overall smoke timeout (default 5m)")
 	f.BoolVar(&p.NoSmoke, "no-smoke", false, "skip the smoke suite (journaled as skipped)")
 	f.IntVar(&p.KeepBookmarks, "keep-bookmarks", p.KeepBookmarks, "keep promote's newest N automatic bookmarks of the release, deleting older ones (0 keeps all; operators' bookmarks are never deleted)")
+	f.IntVar(&p.MaxHistory, "history-max", r.settings.MaxHistory, historyMaxUsage)
 	f.DurationVar(&p.BookmarkMaxAge, "bookmark-max-age", 0, "also delete promote's automatic bookmarks older than this (0: no age limit)")
 	f.BoolVar(&p.FilesOnly, "files-only", false, "channel workflow: point --channel at --release and align its files; no cluster")
 	f.StringVar(&p.ReleaseManifest, "release", "", "release manifest (with --files-only: the channel's new manifest)")

@@ -15,7 +15,8 @@ import (
 func init() { register(newSafeRollbackCmd) }
 
 func newSafeRollbackCmd(r *root) *cobra.Command {
-	o := rollback.Options{Timeout: rollback.DefaultTimeout, StaleAfter: rollback.DefaultStaleAfter, LockTimeout: rollback.DefaultLockTimeout}
+	o := rollback.Options{Timeout: rollback.DefaultTimeout, StaleAfter: rollback.DefaultStaleAfter, LockTimeout: rollback.DefaultLockTimeout,
+		MaxHistory: r.settings.MaxHistory}
 	var format string
 	var dryRun bool
 	cmd := &cobra.Command{
@@ -69,6 +70,7 @@ smoke failed · 3 timeout · 4 invalid input · 5 refused (nothing changed).`,
 	fl.BoolVar(&o.RequireDigests, "require-digests", false, "refuse a target whose images are not pinned by digest")
 	fl.BoolVar(&o.Plan, "plan", false, "print from → to and stop; nothing changes")
 	fl.BoolVar(&dryRun, "dry-run", false, "same as --plan")
+	fl.IntVar(&o.MaxHistory, "history-max", o.MaxHistory, historyMaxUsage)
 	fl.DurationVar(&o.LockTimeout, "lock-timeout", o.LockTimeout, "how long the lock outlives a crashed holder")
 	fl.StringVar(&o.Channel, "channel", "", "channel whose smoke suite runs after verification (with --config)")
 	fl.StringVar(&o.Config, "config", "", "channels file (with --channel)")

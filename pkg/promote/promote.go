@@ -23,6 +23,10 @@ import (
 // per release.
 const DefaultKeepBookmarks = 10
 
+// DefaultMaxHistory is the helm CLI's default --history-max (HELM_MAX_HISTORY
+// overrides it in the commands, as in helm).
+const DefaultMaxHistory = 10
+
 // Promote is the promote operation. Set the option fields, then call Run.
 type Promote struct {
 	cfg *kube.Config
@@ -54,6 +58,10 @@ type Promote struct {
 	// touched by it.
 	KeepBookmarks  int
 	BookmarkMaxAge time.Duration
+	// MaxHistory limits the revisions Helm keeps of the release when the
+	// upgrade or the rollback creates one, as helm's --history-max (0 = no
+	// limit); bookmarks keep pruned revisions restorable.
+	MaxHistory int
 
 	// Channel workflow (runbook §5).
 	FilesOnly       bool
@@ -75,7 +83,8 @@ type Promote struct {
 
 // New returns a Promote on the injected configuration.
 func New(cfg *kube.Config) *Promote {
-	return &Promote{cfg: cfg, Timeout: 15 * time.Minute, Progress: io.Discard, Now: time.Now, KeepBookmarks: DefaultKeepBookmarks}
+	return &Promote{cfg: cfg, Timeout: 15 * time.Minute, Progress: io.Discard, Now: time.Now, KeepBookmarks: DefaultKeepBookmarks,
+		MaxHistory: DefaultMaxHistory}
 }
 
 // Result is what Run did; it is rendered once by the caller, also on error.
@@ -155,6 +164,8 @@ func (p *Promote) validate() error {
 		return exit.InvalidInput("flag -f/--values: at least one values file is required")
 	case p.Timeout <= 0:
 		return exit.InvalidInput("flag --timeout: must be positive, got %s", p.Timeout)
+	case p.MaxHistory < 0:
+		return exit.InvalidInput("flag --history-max: must not be negative, got %d", p.MaxHistory)
 	case p.Soak < 0:
 		return exit.InvalidInput("flag --soak: must not be negative, got %s", p.Soak)
 	case p.Soak > 0 && p.Stage == nil:

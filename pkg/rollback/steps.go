@@ -70,7 +70,7 @@ func (r *Rollback) apply(ctx context.Context, t Target, target *release.Release,
 	timeout := r.remaining()
 	if !t.Restore {
 		rb := action.NewRollback(r.cfg.Helm)
-		rb.Version, rb.Timeout, rb.Force = t.Revision, timeout, force
+		rb.Version, rb.Timeout, rb.Force, rb.MaxHistory = t.Revision, timeout, force, r.MaxHistory
 		if err := rb.Run(r.Release); err != nil {
 			return fmt.Errorf("helm rollback of %q to revision %d: %w", r.Release, t.Revision, err)
 		}
@@ -78,6 +78,7 @@ func (r *Rollback) apply(ctx context.Context, t Target, target *release.Release,
 	}
 	up := action.NewUpgrade(r.cfg.Helm)
 	up.Namespace, up.Timeout, up.ResetValues, up.Force = r.cfg.Namespace, timeout, true, force
+	up.MaxHistory = r.MaxHistory
 	up.Description = "stella safe-rollback to bookmark " + t.Bookmark
 	uctx, cancel := context.WithDeadline(ctx, r.deadline)
 	defer cancel()
