@@ -140,7 +140,8 @@ func (r *Rollback) smoke(ctx context.Context, res *Result) error {
 		res.SmokeSkipped = true
 		return nil
 	}
-	if r.suite == nil {
+	if r.suite == nil { // a plain chart, or no channel named: one notice, no smoke
+		r.step("verified; no smoke suite (no --smoke, no --channel with --config): smoke skipped")
 		return nil
 	}
 	suite, path, ch, ver := r.suite, r.suitePath, r.Channel, r.suiteVersion
