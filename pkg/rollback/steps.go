@@ -141,7 +141,11 @@ func (r *Rollback) smoke(ctx context.Context, res *Result) error {
 		return nil
 	}
 	if r.suite == nil { // a plain chart, or no channel named: one notice, no smoke
-		r.step("verified; no smoke suite (no --smoke, no --channel with --config): smoke skipped")
+		why := "no --smoke, no --channel with --config"
+		if r.Channel != "" {
+			why = "channel " + r.Channel + " has none"
+		}
+		r.step("verified; no smoke suite (" + why + ")")
 		return nil
 	}
 	suite, path, ch, ver := r.suite, r.suitePath, r.Channel, r.suiteVersion
