@@ -45,7 +45,7 @@ func (p *Promote) verify(ctx context.Context, st *state, res *Result, held *lock
 		if r.Verdict == verify.TimedOut {
 			return exit.TimedOut("promote: revision %d not healthy after %s: %s", res.To.Revision, p.Timeout, r.Message)
 		}
-		return exit.Failed("promote: revision %d failed: %s", res.To.Revision, r.Message)
+		return exit.Failed("%s (promote: revision %d failed)", r.Message, res.To.Revision) // the cause first
 	}
 	if p.manifestPath == "" { // a plain chart: no manifest pins the digests
 		return p.smoke(ctx, st, res)
@@ -57,7 +57,7 @@ func (p *Promote) verify(ctx context.Context, st *state, res *Result, held *lock
 	res.Verify = r
 	if !r.Healthy() {
 		res.Evidence = Evidence(r)
-		return exit.Failed("promote: running digests differ from the manifest: %s", r.Message)
+		return exit.Failed("%s (promote: running digests differ from the manifest)", r.Message)
 	}
 	return p.smoke(ctx, st, res)
 }

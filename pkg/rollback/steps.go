@@ -104,7 +104,7 @@ func (r *Rollback) verify(ctx context.Context, res *Result, expect expected) err
 	case verify.TimedOut:
 		return exit.TimedOut("rolled back, but verification timed out: %s", vr.Message)
 	}
-	return exit.WithCode(exit.CheckFailed, fmt.Errorf("rolled back, but verification failed: %s", vr.Message))
+	return exit.WithCode(exit.CheckFailed, fmt.Errorf("%s (rolled back, but verification failed)", vr.Message)) // the cause first
 }
 
 // loadSuite reads the configured suite, if any, before anything changes: a
