@@ -175,7 +175,9 @@ status:
 
 func TestSummary(t *testing.T) {
 	deploy := func(doc string) *appsv1.Deployment { return decode[appsv1.Deployment](t, doc) }
-	pod := func(doc, name string) *corev1.Pod { return decode[corev1.Pod](t, strings.Replace(doc, "NAME", name, 1)) }
+	pod := func(doc, name string) *corev1.Pod {
+		return decode[corev1.Pod](t, strings.Replace(doc, "NAME", name, 1))
+	}
 	for _, c := range []struct {
 		name string
 		objs health.Objects
