@@ -49,8 +49,9 @@ type Workload struct {
 	Findings []health.Finding `json:"findings,omitempty"`
 	Events   []string         `json:"events,omitempty"` // the workload's own last events
 
-	pods     []*corev1.Pod   // during evaluation only
-	outdated map[string]bool // pods of an older pod template, during evaluation only
+	pods     []*corev1.Pod     // during evaluation only
+	outdated map[string]bool   // pods of an older pod template, during evaluation only
+	nodes    map[string]string // pod → node, for the logs' evidence
 }
 
 // Healthy reports whether the verdict is healthy.
