@@ -74,10 +74,10 @@ dist: ## cross-compile, archive (reproducibly), SHA256SUMS, helm plugin tarballs
 
 docs: build ## regenerate docs/commands from the cobra trees
 	@rm -rf docs/commands && mkdir -p docs/commands
-	@bin/kubectl-stella __gen-docs docs/commands && bin/helm-stella __gen-docs docs/commands
+	@bin/kubectl-stella __gen-docs docs/commands && env -u HELM_MAX_HISTORY bin/helm-stella __gen-docs docs/commands
 
 docs-check: build ## fail when docs/commands is not what the cobra trees generate
-	@tmp=$$(mktemp -d) && bin/kubectl-stella __gen-docs $$tmp && bin/helm-stella __gen-docs $$tmp && \
+	@tmp=$$(mktemp -d) && bin/kubectl-stella __gen-docs $$tmp && env -u HELM_MAX_HISTORY bin/helm-stella __gen-docs $$tmp && \
 	  diff -r docs/commands $$tmp >/dev/null || { echo "docs/commands is stale: run make docs"; diff -r docs/commands $$tmp | head -20; rm -rf $$tmp; exit 1; }; rm -rf $$tmp
 
 .PHONY: bench bench-align bench-bookmark bench-verify bench-realnode

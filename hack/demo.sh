@@ -6,9 +6,10 @@
 #   → a bad promote rolled back with evidence → a bad release safe-rolled back
 #   (§3 rollback) → on the real node when it is up: a real crash loop rolled
 #   back with the container's real log lines → the journal and its drill-log rows
-#   (§6) → the airgap offline kit (§2.4 debug store, images, verify, push to a
-#   mirror, align --check-registry) → retention from the channels file →
-#   promote --files-only on a git checkout, commit, tag, checkout (§5).
+#   (§6) → a chart without channels (promote, fail fast + rollback, safe-rollback,
+#   --history-max) → the airgap offline kit (§2.4 debug store, images, verify,
+#   push to a mirror, align --check-registry) → retention from the channels file
+#   → promote --files-only on a git checkout, commit, tag, checkout (§5).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -131,6 +132,23 @@ realnode_scenes
 step "runbook §6: the operations journal and its drill-log rows"
 expect 0 $ks journal stellaops -n "$ns"
 expect 0 $ks journal stellaops -n "$ns" --format markdown
+
+# --- any chart, without channels (issue 16): a chart a new user brings, in a temp dir ---
+step "any chart, no channels file: promote (alignment skipped), a bad image rolled back fast, safe-rollback, --history-max"
+plain=$(mktemp -d) && mkdir -p "$plain/chart/templates"
+printf 'apiVersion: v2\nname: web\nversion: 0.1.0\n' >"$plain/chart/Chart.yaml"
+printf '%s\n' 'apiVersion: apps/v1' 'kind: Deployment' 'metadata: {name: web}' 'spec:' '  replicas: 1' \
+  '  selector: {matchLabels: {app: web}}' '  template:' '    metadata:' '      labels: {app: web}' \
+  '      {{- with .Values.simulate }}' '      annotations: {stella.test/simulate: {{ . | quote }}}' '      {{- end }}' \
+  '    spec: {containers: [{name: web, image: {{ .Values.image | quote }}}]}' >"$plain/chart/templates/web.yaml"
+printf 'image: registry.example/web:1\n' >"$plain/v.yaml" && printf 'image: registry.example/web:2\nsimulate: imagepull\n' >"$plain/bad.yaml"
+cd "$plain"
+expect 0 "$repo/$hs" promote web ./chart -f v.yaml -n "$bad" --history-max 3
+expect 2 "$repo/$hs" promote web ./chart -f bad.yaml -n "$bad" --history-max 3
+expect 0 "$repo/$hs" safe-rollback web -n "$bad" --revision 1 --history-max 3
+expect 0 "$helm" history web -n "$bad"
+cd "$repo" && rm -rf "$plain"
+# --- end any chart ---
 
 # --- airgap channel (issue 15): offline kit from a loopback registry → verify → mirror → check-registry ---
 # The example tree pins digests no registry has, so this block pushes its own small images (crane, from

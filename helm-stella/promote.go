@@ -39,7 +39,10 @@ suite. Any failure or interrupt rolls back to the bookmark (never uninstalls)
 and journals the evidence. Retention of its automatic bookmarks (default:
 keep 10) and of the release's journal (default: keep all) comes from the
 channels file's retention: or the flags, and what it removes is listed
-(docs/channels.md#retention). --files-only runs the channel workflow instead:
+(docs/channels.md#retention). A chart without a channels file gets the same
+guarded upgrade: with neither --channel nor --release the alignment is
+skipped (one notice), with --release alone it is made against that manifest.
+Revisions are limited by --history-max as helm upgrade does. --files-only runs the channel workflow instead:
 check everything first (release.channel, clean tree, free tag), point the
 channel at --release, align --fix its files, move its version markers,
 render the chart (align --lint; any drift restores every file), commit, tag.
@@ -61,7 +64,7 @@ Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
 	f := cmd.Flags()
 	f.StringArrayVarP(&p.ValuesFiles, "values", "f", nil, "values file (repeatable)")
 	f.StringVar(&p.Channel, "channel", "", "channel of the channels file (default: the one whose values list holds -f)")
-	f.StringVar(&p.Config, "config", channel.DefaultPath, "channels file")
+	f.StringVar(&p.Config, "config", channel.DefaultPath, "channels file (none there and no --channel/--release: alignment skipped)")
 	f.DurationVar(&p.Timeout, "timeout", p.Timeout, "how long to wait for the new revision (failures end the wait early)")
 	f.DurationVar(&p.StableFor, "stable-for", 0, "the new revision must stay healthy this long before smoke (a crash after start-up fails it)")
 	stella.UnschedulableGraceFlag(f, &p.UnschedulableGrace)
@@ -76,8 +79,9 @@ Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
 	f.BoolVar(&p.NoSmoke, "no-smoke", false, "skip the smoke suite (journaled as skipped)")
 	fl.retain.bindBookmarks(f, promote.DefaultKeepBookmarks)
 	fl.retain.bindJournal(f)
+	f.IntVar(&p.MaxHistory, "history-max", r.settings.MaxHistory, historyMaxUsage)
 	f.BoolVar(&p.FilesOnly, "files-only", false, "channel workflow: point --channel at --release and align its files; no cluster")
-	f.StringVar(&p.ReleaseManifest, "release", "", "release manifest (with --files-only: the channel's new manifest)")
+	f.StringVar(&p.ReleaseManifest, "release", "", "release manifest to align with (default: the channel's; with --files-only: the channel's new manifest)")
 	f.BoolVar(&p.CheckRegistry, "check-registry", false, "preflight: HEAD every pin's digest in its registry (also the channel's checkRegistry)")
 	bindRegistryFlags(f, &p.Registry)
 	f.BoolVar(&p.GitCommit, "git-commit", false, "with --files-only: commit exactly the changed files plus a new or modified --release manifest (refused on uncommitted changes in the channel's files)")

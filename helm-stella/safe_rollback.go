@@ -16,7 +16,8 @@ import (
 func init() { register(newSafeRollbackCmd) }
 
 func newSafeRollbackCmd(r *root) *cobra.Command {
-	o := rollback.Options{Timeout: rollback.DefaultTimeout, StaleAfter: rollback.DefaultStaleAfter, LockTimeout: rollback.DefaultLockTimeout}
+	o := rollback.Options{Timeout: rollback.DefaultTimeout, StaleAfter: rollback.DefaultStaleAfter, LockTimeout: rollback.DefaultLockTimeout,
+		MaxHistory: r.settings.MaxHistory}
 	var format string
 	var dryRun bool
 	var retain retentionFlags
@@ -76,6 +77,7 @@ smoke failed · 3 timeout · 4 invalid input · 5 refused (nothing changed).`,
 	fl.BoolVar(&o.RequireDigests, "require-digests", false, "refuse a target whose images are not pinned by digest")
 	fl.BoolVar(&o.Plan, "plan", false, "print from → to and stop; nothing changes")
 	fl.BoolVar(&dryRun, "dry-run", false, "same as --plan")
+	fl.IntVar(&o.MaxHistory, "history-max", o.MaxHistory, historyMaxUsage)
 	fl.DurationVar(&o.LockTimeout, "lock-timeout", o.LockTimeout, "how long the lock outlives a crashed holder")
 	fl.StringVar(&o.Channel, "channel", "", "channel whose smoke suite runs after verification (with --config)")
 	fl.StringVar(&o.Config, "config", "", "channels file: the --channel's smoke suite and the file's retention.journal")

@@ -54,7 +54,7 @@ func (p *Promote) execute(ctx context.Context, st *state, res *Result) (err erro
 	e := journal.Entry{ID: journal.NewID(p.Release, start), Operation: journal.Promote, Release: p.Release,
 		Namespace: p.cfg.Namespace, Context: p.cfg.Context, Who: who, Start: start.UTC(), From: res.From,
 		Manifest: res.Manifest, Git: journal.Git{Describe: git.Describe, SHA: git.SHA}, Outcome: journal.InProgress,
-		Reason: "promote " + res.Manifest.Version + "-" + res.Manifest.Channel}
+		Reason: "promote " + target(res)}
 	if e, err = j.Append(ctx, e); err != nil {
 		return fmt.Errorf("promote: journal: %w", err)
 	}
@@ -106,7 +106,7 @@ func (p *Promote) bookmark(ctx context.Context, st *state, res *Result) error {
 // apply upgrades and verifies; on failure it rolls back and sets the
 // outcome. The error carries the exit code.
 func (p *Promote) apply(ctx context.Context, st *state, res *Result, held *lock.Held) error {
-	p.progressf("upgrade: %s in %s to %s-%s", p.Release, p.cfg.Namespace, res.Manifest.Version, res.Manifest.Channel)
+	p.progressf("upgrade: %s in %s to %s", p.Release, p.cfg.Namespace, target(res))
 	rel, err := p.upgrade(ctx, st)
 	if rel != nil {
 		res.To.Revision = rel.Version
@@ -122,6 +122,9 @@ func (p *Promote) apply(ctx context.Context, st *state, res *Result, held *lock.
 	if failure == nil {
 		res.Outcome = journal.Succeeded
 		res.Message = fmt.Sprintf("revision %d of %s is healthy, runs the manifest's digests and passed smoke", res.To.Revision, p.Release)
+		if p.manifestPath == "" {
+			res.Message = fmt.Sprintf("revision %d of %s is healthy (no release manifest: digests not checked)", res.To.Revision, p.Release)
+		}
 		return nil
 	}
 	return p.fail(ctx, st, res, journal.RolledBack, failure)

@@ -42,7 +42,7 @@ func (p *Promote) upgrade(ctx context.Context, st *state) (*release.Release, err
 		return in.RunWithContext(hctx, ch, vals)
 	}
 	up := action.NewUpgrade(p.cfg.Helm)
-	up.Namespace, up.Timeout, up.MaxHistory = p.cfg.Namespace, p.Timeout, 0
+	up.Namespace, up.Timeout, up.MaxHistory = p.cfg.Namespace, p.Timeout, p.MaxHistory
 	return up.RunWithContext(hctx, p.Release, ch, vals)
 }
 
@@ -51,7 +51,7 @@ func (p *Promote) upgrade(ctx context.Context, st *state) (*release.Release, err
 func (p *Promote) rollback(ctx context.Context, revision int) (time.Duration, error) {
 	start := time.Now()
 	rb := action.NewRollback(p.cfg.Helm)
-	rb.Version, rb.Timeout = revision, rollbackBudget
+	rb.Version, rb.Timeout, rb.MaxHistory = revision, rollbackBudget, p.MaxHistory
 	if dl, ok := ctx.Deadline(); ok {
 		rb.Timeout = time.Until(dl)
 	}

@@ -38,6 +38,9 @@ type state struct {
 // the channel, release manifest and smoke suite (exit 4) and alignment
 // with lint (exit 2). checkCluster does the rest.
 func (p *Promote) preflight(ctx context.Context, res *Result) (*state, error) {
+	if p.withoutChannels() {
+		return p.plainPreflight(ctx, res)
+	}
 	st := &state{}
 	var err error
 	var f *channel.File
@@ -101,7 +104,10 @@ func (p *Promote) resolveChannel() (*channel.File, *channel.Channel, error) {
 // the values files against the channel's manifest.
 func (p *Promote) align(ctx context.Context, res *Result) error {
 	a := align.New(p.Progress)
-	a.SetConfig(p.Config)
+	a.Config = p.Config // a plain chart's missing channels file is no error
+	if !p.withoutChannels() {
+		a.SetConfig(p.Config)
+	}
 	a.Channel, a.Values, a.Chart, a.Lint = res.Manifest.Channel, p.ValuesFiles, p.Chart, true
 	a.Release = p.ReleaseManifest
 	a.CheckRegistry, a.Registry = p.CheckRegistry, p.Registry

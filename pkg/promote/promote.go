@@ -20,6 +20,10 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/verify"
 )
 
+// DefaultMaxHistory is the helm CLI's default --history-max (HELM_MAX_HISTORY
+// overrides it in the commands, as in helm).
+const DefaultMaxHistory = 10
+
 // Promote is the promote operation. Set the option fields, then call Run.
 type Promote struct {
 	cfg *kube.Config
@@ -56,6 +60,10 @@ type Promote struct {
 	// which overrides the defaults (journal: none; bookmarks: keep
 	// DefaultKeepBookmarks). Operators' bookmarks are never touched.
 	JournalRetention, BookmarkRetention retention.Setting
+	// MaxHistory limits the revisions Helm keeps of the release when the
+	// upgrade or the rollback creates one, as helm's --history-max (0 = no
+	// limit); bookmarks keep pruned revisions restorable.
+	MaxHistory int
 
 	// Channel workflow (runbook §5).
 	FilesOnly       bool
@@ -77,7 +85,7 @@ type Promote struct {
 
 // New returns a Promote on the injected configuration.
 func New(cfg *kube.Config) *Promote {
-	return &Promote{cfg: cfg, Timeout: 15 * time.Minute, Progress: io.Discard, Now: time.Now}
+	return &Promote{cfg: cfg, Timeout: 15 * time.Minute, Progress: io.Discard, Now: time.Now, MaxHistory: DefaultMaxHistory}
 }
 
 // Result is what Run did; it is rendered once by the caller, also on error.
@@ -166,6 +174,8 @@ func (p *Promote) validate() error {
 		return exit.InvalidInput("flag --timeout: must be positive, got %s", p.Timeout)
 	case p.StableFor < 0:
 		return exit.InvalidInput("flag --stable-for: must not be negative, got %s", p.StableFor)
+	case p.MaxHistory < 0:
+		return exit.InvalidInput("flag --history-max: must not be negative, got %d", p.MaxHistory)
 	case p.Soak < 0:
 		return exit.InvalidInput("flag --soak: must not be negative, got %s", p.Soak)
 	case p.Soak > 0 && p.Stage == nil:

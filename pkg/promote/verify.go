@@ -45,7 +45,10 @@ func (p *Promote) verify(ctx context.Context, st *state, res *Result, held *lock
 		if r.Verdict == verify.TimedOut {
 			return exit.TimedOut("promote: revision %d not healthy after %s: %s", res.To.Revision, p.Timeout, r.Message)
 		}
-		return exit.Failed("promote: revision %d failed: %s", res.To.Revision, r.Message)
+		return exit.Failed("%s (promote: revision %d failed)", r.Message, res.To.Revision) // the cause first
+	}
+	if p.manifestPath == "" { // a plain chart: no manifest pins the digests
+		return p.smoke(ctx, st, res)
 	}
 	p.progressf("verify: running digests against %s", res.Manifest.Version)
 	if r, err = p.check(ctx, false, true); err != nil {
@@ -54,7 +57,7 @@ func (p *Promote) verify(ctx context.Context, st *state, res *Result, held *lock
 	res.Verify = r
 	if !r.Healthy() {
 		res.Evidence = Evidence(r)
-		return exit.Failed("promote: running digests differ from the manifest: %s", r.Message)
+		return exit.Failed("%s (promote: running digests differ from the manifest)", r.Message)
 	}
 	return p.smoke(ctx, st, res)
 }
@@ -89,7 +92,7 @@ func (p *Promote) snapshot() func(watch.Snapshot) {
 // loadSuite reads the channel's suite (or SmokeSuite); path "" when none.
 func (p *Promote) loadSuite(ch *channel.Channel) (string, *smoke.Suite, error) {
 	path := p.SmokeSuite
-	if path == "" {
+	if path == "" && ch != nil {
 		path = ch.Smoke
 	}
 	if path == "" {
@@ -105,13 +108,17 @@ func (p *Promote) smoke(ctx context.Context, st *state, res *Result) error {
 		p.progressf("smoke: skipped (--no-smoke)")
 		return nil
 	}
+	if st.suite == nil && st.channel == nil {
+		p.progressf("smoke: no channels file and no --smoke-suite: no suite")
+		return nil
+	}
 	if st.suite == nil {
 		p.progressf("smoke: channel %s has no suite", st.channel.Name)
 		return nil
 	}
 	p.progressf("smoke: %s", st.suitePath)
 	s, err := smoke.New(p.cfg).Run(ctx, smoke.Options{Suite: st.suite, Release: p.Release, Namespace: p.cfg.Namespace,
-		Channel: st.channel.Name, Version: st.manifest.Version, Timeout: p.SmokeTimeout})
+		Channel: st.channelName(), Version: st.version(), Timeout: p.SmokeTimeout})
 	if err != nil {
 		return fmt.Errorf("promote: smoke: %w", err)
 	}

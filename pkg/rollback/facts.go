@@ -29,6 +29,8 @@ func (o *Options) validate() error {
 		return exit.InvalidInput("flag --timeout: must be positive")
 	case o.StaleAfter < 0:
 		return exit.InvalidInput("flag --stale-after: must not be negative")
+	case o.MaxHistory < 0:
+		return exit.InvalidInput("flag --history-max: must not be negative, got %d", o.MaxHistory)
 	case o.Channel != "" && o.Config == "":
 		return exit.InvalidInput("flag --channel needs --config (the channels file)")
 	case o.JournalRetention.Keep != nil && *o.JournalRetention.Keep < 0:

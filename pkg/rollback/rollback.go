@@ -18,6 +18,8 @@ const (
 	DefaultTimeout     = 10 * time.Minute
 	DefaultStaleAfter  = 5 * time.Minute
 	DefaultLockTimeout = 2 * time.Minute
+	// DefaultMaxHistory is the helm CLI's default --history-max.
+	DefaultMaxHistory = 10
 )
 
 // Options are the exported inputs of one safe-rollback.
@@ -43,6 +45,9 @@ type Options struct {
 	// JournalRetention is the flags' journal retention (nil fields: not
 	// given); it overrides the channels file's retention.journal.
 	JournalRetention retention.Setting
+	// MaxHistory limits the revisions Helm keeps when the rollback (or the
+	// restore) creates one, as helm's --history-max (0 = no limit).
+	MaxHistory int
 	// Progress receives verification snapshots; OnStep one line per step.
 	Progress func(watch.Snapshot)
 	OnStep   func(string)
@@ -64,7 +69,8 @@ type Rollback struct {
 // New returns the operation on the injected configuration.
 func New(cfg *kube.Config) *Rollback {
 	return &Rollback{cfg: cfg, now: time.Now,
-		Options: Options{Timeout: DefaultTimeout, StaleAfter: DefaultStaleAfter, LockTimeout: DefaultLockTimeout}}
+		Options: Options{Timeout: DefaultTimeout, StaleAfter: DefaultStaleAfter, LockTimeout: DefaultLockTimeout,
+			MaxHistory: DefaultMaxHistory}}
 }
 
 // Result is the report of one run.

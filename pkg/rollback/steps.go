@@ -70,7 +70,7 @@ func (r *Rollback) apply(ctx context.Context, t Target, target *release.Release,
 	timeout := r.remaining()
 	if !t.Restore {
 		rb := action.NewRollback(r.cfg.Helm)
-		rb.Version, rb.Timeout, rb.Force = t.Revision, timeout, force
+		rb.Version, rb.Timeout, rb.Force, rb.MaxHistory = t.Revision, timeout, force, r.MaxHistory
 		if err := rb.Run(r.Release); err != nil {
 			return fmt.Errorf("helm rollback of %q to revision %d: %w", r.Release, t.Revision, err)
 		}
@@ -78,6 +78,7 @@ func (r *Rollback) apply(ctx context.Context, t Target, target *release.Release,
 	}
 	up := action.NewUpgrade(r.cfg.Helm)
 	up.Namespace, up.Timeout, up.ResetValues, up.Force = r.cfg.Namespace, timeout, true, force
+	up.MaxHistory = r.MaxHistory
 	up.Description = "stella safe-rollback to bookmark " + t.Bookmark
 	uctx, cancel := context.WithDeadline(ctx, r.deadline)
 	defer cancel()
@@ -103,7 +104,7 @@ func (r *Rollback) verify(ctx context.Context, res *Result, expect expected) err
 	case verify.TimedOut:
 		return exit.TimedOut("rolled back, but verification timed out: %s", vr.Message)
 	}
-	return exit.WithCode(exit.CheckFailed, fmt.Errorf("rolled back, but verification failed: %s", vr.Message))
+	return exit.WithCode(exit.CheckFailed, fmt.Errorf("%s (rolled back, but verification failed)", vr.Message)) // the cause first
 }
 
 // loadSuite reads the configured suite, if any, before anything changes: a
@@ -139,7 +140,12 @@ func (r *Rollback) smoke(ctx context.Context, res *Result) error {
 		res.SmokeSkipped = true
 		return nil
 	}
-	if r.suite == nil {
+	if r.suite == nil { // a plain chart, or no channel named: one notice, no smoke
+		why := "no --smoke, no --channel with --config"
+		if r.Channel != "" {
+			why = "channel " + r.Channel + " has none"
+		}
+		r.step("verified; no smoke suite (" + why + ")")
 		return nil
 	}
 	suite, path, ch, ver := r.suite, r.suitePath, r.Channel, r.suiteVersion

@@ -138,10 +138,12 @@ func (e *Evaluation) workload(obj runtime.Object, m metav1.Object, pods []*corev
 	}
 	w.pods = pods
 	w.outdated = outdatedPods(obj, pods)
+	w.nodes = map[string]string{}
 	for _, p := range pods {
 		if p.DeletionTimestamp == nil {
 			w.Pods++
 		}
+		w.nodes[p.Name] = p.Spec.NodeName
 		w.Findings = append(w.Findings, health.Restarts(p, e.Baseline)...)
 		if !w.outdated[p.Name] { // pins are judged on the current template's pods only
 			w.Findings = append(w.Findings, health.Digests(p, e.Pins, e.PinSource)...)

@@ -155,13 +155,67 @@ func TestEvaluateDigests(t *testing.T) {
 	}
 }
 
+const (
+	notifyDeploy = `
+metadata: {name: notify, namespace: ns, generation: 1}
+spec: {replicas: 2, selector: {matchLabels: {app: notify}}}
+status: {observedGeneration: 1, replicas: 2, updatedReplicas: 2, readyReplicas: 0, availableReplicas: 0,
+  conditions: [{type: Available, status: "False"}, {type: Progressing, status: "True", reason: ReplicaSetUpdated}]}
+`
+	notifyPod = `
+metadata:
+  name: notify-7c9d-NAME
+  namespace: ns
+  labels: {app: notify, pod-template-hash: 7c9d}
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: notify-7c9d, uid: rs-2, controller: true}]
+spec: {containers: [{name: notify, image: "registry.example/notify:1"}]}
+status:
+  phase: Pending
+  containerStatuses: [{name: notify, ready: false, restartCount: 0, state: {waiting: {reason: ImagePullBackOff, message: "manifest unknown"}}}]
+`
+)
+
 func TestSummary(t *testing.T) {
-	ev := &Evaluation{}
-	ws, _ := ev.Evaluate(objects(t, "0"), time.Now())
-	state, msg := summary(ws, "namespace ns")
-	want := "1/4 workloads healthy; not healthy: deployment/other LessUpdated; job/migrate JobFailed [pods migrate-x1 (PodFailed)]; pod/debug ImagePullBackOff [pods debug (ImagePullBackOff)]"
-	if state != health.Failed || msg != want {
-		t.Fatalf("summary = %s %q\nwant %q", state, msg, want)
+	deploy := func(doc string) *appsv1.Deployment { return decode[appsv1.Deployment](t, doc) }
+	pod := func(doc, name string) *corev1.Pod {
+		return decode[corev1.Pod](t, strings.Replace(doc, "NAME", name, 1))
+	}
+	for _, c := range []struct {
+		name string
+		objs health.Objects
+		want string
+	}{
+		{"the certain failure leads, then the count still progressing", health.Objects{
+			Deployments: []*appsv1.Deployment{deploy(notifyDeploy), deploy(otherDeploy)},
+			Pods:        []*corev1.Pod{pod(notifyPod, "a")}},
+			"deployment/notify: pod notify-7c9d-a: container notify: ImagePullBackOff — manifest unknown; 1 other workload still progressing"},
+		{"more pods failing the same way are counted", health.Objects{
+			Deployments: []*appsv1.Deployment{deploy(notifyDeploy)},
+			Pods:        []*corev1.Pod{pod(notifyPod, "a"), pod(notifyPod, "b")}},
+			"deployment/notify: pod notify-7c9d-a: container notify: ImagePullBackOff — manifest unknown (and 1 more pod)"},
+		{"other failures follow the first, in order", objects(t, "0"),
+			"job/migrate: pod migrate-x1: container migrate: PodFailed — Error (exit code 1); also failed: pod/debug ImagePullBackOff; 1 other workload still progressing"},
+		{"a failed workload without a pod finding leads with its own reason", health.Objects{
+			Jobs: []*batchv1.Job{decode[batchv1.Job](t, failedJob)}},
+			"job/migrate: JobFailed — Job Failed. failed: 1/1"},
+		{"nothing certain: the workloads not healthy yet", health.Objects{
+			Deployments: []*appsv1.Deployment{deploy(webDeploy), deploy(otherDeploy)},
+			Pods:        []*corev1.Pod{pod(strings.Replace(webPod, "RESTARTS", "0", 1), "")}},
+			"1/2 workloads healthy; not healthy: deployment/other LessUpdated"},
+		{"all healthy", health.Objects{
+			Deployments: []*appsv1.Deployment{deploy(webDeploy)},
+			Pods:        []*corev1.Pod{pod(strings.Replace(webPod, "RESTARTS", "0", 1), "")}},
+			"1/1 workloads healthy"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ws, err := (&Evaluation{}).Evaluate(c.objs, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, msg := summary(ws, "namespace ns"); msg != c.want {
+				t.Fatalf("summary:\n got %q\nwant %q", msg, c.want)
+			}
+		})
 	}
 	if state, msg := summary(nil, "release st in namespace ns"); state != health.Progressing || msg != "no workloads found for release st in namespace ns" {
 		t.Fatalf("empty: %s %q", state, msg)

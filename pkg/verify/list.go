@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"sort"
@@ -142,54 +141,12 @@ func indexEvents(items []corev1.Event) map[string][]string {
 	return idx
 }
 
-// maxLogContainers bounds the log reads of one run.
-const maxLogContainers = 10
-
-// logs attaches the last tail lines of every container with a finding (its
-// previous instance when it is restarting); a read that fails is noted in
-// place of the lines.
-func logs(ctx context.Context, c kubernetes.Interface, ws []Workload, tail int64) {
-	done := map[string][]string{}
-	for i := range ws {
-		for j := range ws[i].Findings {
-			f := &ws[i].Findings[j]
-			if f.Container == "" || f.Reason == "DigestMismatch" {
-				continue
-			}
-			key := ws[i].Namespace + "/" + f.Pod + "/" + f.Container
-			if got, ok := done[key]; ok {
-				f.Logs = got
-				continue
-			}
-			if len(done) >= maxLogContainers {
-				continue
-			}
-			f.Logs = readLogs(ctx, c, ws[i].Namespace, *f, tail)
-			done[key] = f.Logs
-		}
+func eventTime(e corev1.Event) time.Time {
+	switch {
+	case !e.LastTimestamp.IsZero():
+		return e.LastTimestamp.Time
+	case !e.EventTime.IsZero():
+		return e.EventTime.Time
 	}
-}
-
-func readLogs(ctx context.Context, c kubernetes.Interface, ns string, f health.Finding, tail int64) []string {
-	opts := &corev1.PodLogOptions{Container: f.Container, TailLines: &tail, Previous: f.Restarts > 0 && !f.Exited}
-	b, err := c.CoreV1().Pods(ns).GetLogs(f.Pod, opts).DoRaw(ctx)
-	if opts.Previous && (err != nil || goneLog(b)) {
-		opts.Previous = false
-		b, err = c.CoreV1().Pods(ns).GetLogs(f.Pod, opts).DoRaw(ctx)
-	}
-	if err != nil {
-		return []string{"(logs unavailable: " + kube.APIError(err, "get", "pods/log", ns).Error() + ")"}
-	}
-	s := strings.TrimRight(string(b), "\n")
-	if s == "" {
-		return []string{"(no log lines)"}
-	}
-	return strings.Split(s, "\n")
-}
-
-// goneLog is a kubelet's answer (200, as the body) for a run whose log file
-// the runtime has already removed.
-func goneLog(b []byte) bool {
-	return bytes.HasPrefix(b, []byte("failed to try resolving symlinks in path")) ||
-		bytes.HasPrefix(b, []byte("unable to retrieve container logs"))
+	return e.CreationTimestamp.Time
 }

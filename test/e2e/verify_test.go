@@ -131,8 +131,10 @@ func TestVerifyFailFast(t *testing.T) {
 				w.Findings[0].Container != "authority" || !w.Findings[0].Certain || len(w.Findings[0].Events) == 0 {
 				t.Fatalf("authority: %+v", w)
 			}
-			if !strings.Contains(r.Stderr, "deployment/st-authority "+c.reason) {
-				t.Fatalf("the error line must name workload and reason: %s", r.Stderr)
+			// the Error: line leads with the cause: workload, pod, container, reason
+			lead := "Error: deployment/st-authority: pod " + w.Findings[0].Pod + ": container authority: " + c.reason
+			if !strings.Contains(r.Stderr, lead) {
+				t.Fatalf("the error line must lead with workload, pod, container and reason (%q): %s", lead, r.Stderr)
 			}
 			t.Logf("%s: verdict in %s", c.mode, r.Duration)
 		})
