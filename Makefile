@@ -80,7 +80,7 @@ docs-check: build ## fail when docs/commands is not what the cobra trees generat
 	@tmp=$$(mktemp -d) && bin/kubectl-stella __gen-docs $$tmp && bin/helm-stella __gen-docs $$tmp && \
 	  diff -r docs/commands $$tmp >/dev/null || { echo "docs/commands is stale: run make docs"; diff -r docs/commands $$tmp | head -20; rm -rf $$tmp; exit 1; }; rm -rf $$tmp
 
-.PHONY: bench bench-align bench-bookmark bench-verify
+.PHONY: bench bench-align bench-bookmark bench-verify bench-offlinekit
 bench-align: ## align vs the yaml.v3 parse floor (2,000 components × 20 targets)
 	@hack/bench-align.sh
 
@@ -89,6 +89,9 @@ bench-bookmark: ## kubectl stella bookmark vs helm history / helm status (50 rev
 
 bench-verify: ## verify-pods vs kubectl get pods / wait / rollout status on 5,000 pods
 	@hack/bench-verify.sh
+
+bench-offlinekit: ## offline-kit images vs crane pull (20 images, ≈ 200 MB) and align --check-registry (200 pins), on a loopback registry
+	@hack/bench-offlinekit.sh
 
 bench: ## every benchmark in one run; writes docs/benchmarks.md
 	@hack/bench.sh
