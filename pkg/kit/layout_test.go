@@ -99,3 +99,39 @@ func TestStoreWriteUnverified(t *testing.T) {
 		}
 	}
 }
+
+// TestImagesRerunRefetchesDamagedBlobs: a rerun trusts blobs present with
+// their recorded size; a truncated or missing layer is fetched again (and
+// only its image), after which verify finds the kit intact.
+func TestImagesRerunRefetchesDamagedBlobs(t *testing.T) {
+	src, _, _ := loopback(t)
+	pins := map[string]string{"a": push(t, src, "stellaops/a"), "b": push(t, src, "stellaops/b")}
+	kitDir := filepath.Join(t.TempDir(), "kit")
+	op := NewImages()
+	op.Config, op.Channel, op.KitDir, op.Registry.PlainHTTP = tree(t, pins), "airgap", kitDir, true
+	if _, err := op.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := name.ParseReference(pins["a"], name.Insecure)
+	img, err := remote.Image(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, _ := img.Layers()
+	st := &store{dir: filepath.Join(kitDir, LayoutDir)}
+	d0, _ := ls[0].Digest()
+	d1, _ := ls[1].Digest()
+	if err := os.Truncate(st.blobPath(d0), 10); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(st.blobPath(d1))
+	op2 := *op
+	res, err := op2.Run(context.Background())
+	if err != nil || len(res.Copied) != 1 || res.Copied[0] != "a" || len(res.Present) != 1 || res.Bytes == 0 {
+		t.Fatalf("rerun after damage: %+v %v", res, err)
+	}
+	v, err := Verify(context.Background(), kitDir, 2)
+	if err != nil || len(v.Problems) != 0 {
+		t.Fatalf("verify: %+v %v", v, err)
+	}
+}
