@@ -6,7 +6,7 @@
 #     random layers each) vs `crane pull --format=oci` of the same references;
 #   - a second offline-kit images run with nothing new, next to the process
 #     start-up it cannot avoid (helm-stella version);
-#   BENCH_KIT_ROUNDS rounds (default 3) interleaved, medians reported;
+#   BENCH_KIT_ROUNDS rounds (default 5) interleaved, medians reported;
 #   - align --check-registry over BENCH_CHECK_REFS pins (default 200): HEAD
 #     requests counted in the registry's access log.
 # Writes docs/benchmarks-offlinekit.md (hack/bench.sh folds it into
@@ -17,7 +17,7 @@ cd "$repo"
 n=${BENCH_KIT_IMAGES:-20}
 refs=${BENCH_CHECK_REFS:-200}
 mib=${BENCH_KIT_MIB:-10}
-rounds=${BENCH_KIT_ROUNDS:-3}
+rounds=${BENCH_KIT_ROUNDS:-5}
 # shellcheck disable=SC1091
 . test/cluster/versions.env
 bindir="${BENCH_BIN_DIR:-$(test/cluster/build.sh registry | tail -n1)}" # BENCH_BIN_DIR: a dir with the same layout
@@ -26,7 +26,7 @@ crane="$bindir/crane-$CRANE_VERSION/crane"
 [ "${BENCH_NO_BUILD:-}" = 1 ] || CGO_ENABLED=0 go build -trimpath -o bin/ ./helm-stella
 work="$(mktemp -d)"
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; fi; rm -rf "$work"; }
 trap cleanup EXIT
 log() { printf 'bench-offlinekit: %s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -66,6 +66,7 @@ mapfile -t pulls < <(awk '/image:/ {print $2}' "$work/kit-tree/release.yaml")
 total=$(du -sb "$work/storage" | cut -f1)
 
 now() { date +%s.%N; }
+since() { echo "$(now) - $1" | bc -l; }
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 kit() { bin/helm-stella offline-kit images --config "$work/kit-tree/channels.yaml" --channel airgap \
   --offline-kit-dir "$work/kit" --plain-http >/dev/null 2>"$work/kit.err" || { log "offline-kit images failed: $(cat "$work/kit.err")"; exit 1; }; }
@@ -73,11 +74,12 @@ kit() { bin/helm-stella offline-kit images --config "$work/kit-tree/channels.yam
 log "$rounds round(s): crane pull, offline-kit images, offline-kit images again, helm-stella version"
 : >"$work/times"
 for _ in $(seq "$rounds"); do
-  rm -rf "$work/crane-oci" "$work/kit"
-  t0=$(now); "$crane" pull --insecure --format=oci "${pulls[@]}" "$work/crane-oci"; t1=$(now)
-  kit; t2=$(now); kit; t3=$(now)
-  bin/helm-stella version >/dev/null; t4=$(now)
-  echo "$t0 $t1 $t2 $t3 $t4" | awk '{printf "%.4f %.4f %.4f %.4f %.4f %.4f %.4f\n", $2-$1, $3-$2, $4-$3, $5-$4, ($3-$2)/($2-$1), ($4-$3)/($3-$2), ($4-$3-($5-$4))/($3-$2)}' >>"$work/times"
+  rm -rf "$work/crane-oci" "$work/kit"; sync # syncs between commands: none pays for another's writeback
+  t0=$(now); "$crane" pull --insecure --format=oci "${pulls[@]}" "$work/crane-oci"; c=$(since "$t0"); sync
+  t0=$(now); kit; k=$(since "$t0"); sync
+  t0=$(now); kit; r=$(since "$t0")
+  t0=$(now); bin/helm-stella version >/dev/null; v=$(since "$t0")
+  echo "$c $k $r $v" | awk '{printf "%.4f %.4f %.4f %.4f %.4f %.4f %.4f\n", $1, $2, $3, $4, $2 / $1, $3 / $2, ($3 - $4) / $2}' >>"$work/times"
 done
 col() { awk -v c="$1" '{print $c}' "$work/times" | median; }
 crane_s=$(col 1); kit_s=$(col 2); rerun_s=$(col 3); start_s=$(col 4) # medians of each command
@@ -104,7 +106,8 @@ met() { if [ "$(echo "$1 <= $2" | bc -l)" = 1 ]; then echo met; else echo "**not
   echo "\`hack/bench-offlinekit.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'): a reference registry (distribution $REGISTRY_VERSION) on"
   echo "127.0.0.1, plain HTTP; $n images of two random layers ($mib MiB each image), $(awk -v b="$total" 'BEGIN{printf "%.0f MiB", b/1048576}') in the registry."
   echo "Peer: crane $CRANE_VERSION (same go-containerregistry module). $rounds rounds interleaved (crane pull, offline-kit"
-  echo "images into an empty kit, the same again, helm-stella version); medians of the times and of the per-round ratios. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "images into an empty kit, the same again, helm-stella version; a sync between commands); medians of the times and"
+  echo "of the per-round ratios. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo "| command | wall (s, median) | layout on disk |"
   echo "|---|---:|---:|"
