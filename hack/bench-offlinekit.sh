@@ -71,7 +71,7 @@ median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 kit() { bin/helm-stella offline-kit images --config "$work/kit-tree/channels.yaml" --channel airgap \
   --offline-kit-dir "$work/kit" --plain-http >/dev/null 2>"$work/kit.err" || { log "offline-kit images failed: $(cat "$work/kit.err")"; exit 1; }; }
 # rounds interleave the peer and both runs (the machine is shared: medians of the same rounds)
-log "$rounds round(s): crane pull, offline-kit images, offline-kit images again, helm-stella version"
+log "$rounds round(s): crane pull, offline-kit images, offline-kit images again, helm-stella version, crane version"
 : >"$work/times"
 for _ in $(seq "$rounds"); do
   rm -rf "$work/crane-oci" "$work/kit"; sync # syncs between commands: none pays for another's writeback
@@ -79,11 +79,13 @@ for _ in $(seq "$rounds"); do
   t0=$(now); kit; k=$(since "$t0"); sync
   t0=$(now); kit; r=$(since "$t0")
   t0=$(now); bin/helm-stella version >/dev/null; v=$(since "$t0")
-  echo "$c $k $r $v" | awk '{printf "%.4f %.4f %.4f %.4f %.4f %.4f %.4f\n", $1, $2, $3, $4, $2 / $1, $3 / $2, ($3 - $4) / $2}' >>"$work/times"
+  t0=$(now); "$crane" version >/dev/null; cv=$(since "$t0")
+  echo "$c $k $r $v $cv" | awk '{printf "%.4f %.4f %.4f %.4f %.4f %.4f %.4f %.4f %.4f\n",
+    $1, $2, $3, $4, $5, $2 / $1, $3 / $2, ($3 - $4) / $2, ($2 - $4) / ($1 - $5)}' >>"$work/times"
 done
 col() { awk -v c="$1" '{print $c}' "$work/times" | median; }
-crane_s=$(col 1); kit_s=$(col 2); rerun_s=$(col 3); start_s=$(col 4) # medians of each command
-ratio=$(col 5); rr=$(col 6); ownr=$(col 7)                           # medians of the per-round ratios
+crane_s=$(col 1); kit_s=$(col 2); rerun_s=$(col 3); start_s=$(col 4); cstart_s=$(col 5) # medians of each command
+ratio=$(col 6); rr=$(col 7); ownr=$(col 8); xfer=$(col 9)                              # medians of the per-round ratios
 kit_bytes=$(du -sb "$work/kit/images" | cut -f1); crane_bytes=$(du -sb "$work/crane-oci" | cut -f1)
 
 log "pushing $refs small images for align --check-registry"
@@ -106,7 +108,7 @@ met() { if [ "$(echo "$1 <= $2" | bc -l)" = 1 ]; then echo met; else echo "**not
   echo "\`hack/bench-offlinekit.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'): a reference registry (distribution $REGISTRY_VERSION) on"
   echo "127.0.0.1, plain HTTP; $n images of two random layers ($mib MiB each image), $(awk -v b="$total" 'BEGIN{printf "%.0f MiB", b/1048576}') in the registry."
   echo "Peer: crane $CRANE_VERSION (same go-containerregistry module). $rounds rounds interleaved (crane pull, offline-kit"
-  echo "images into an empty kit, the same again, helm-stella version; a sync between commands); medians of the times and"
+  echo "images into an empty kit, the same again, helm-stella version, crane version; a sync between commands); medians of the times and"
   echo "of the per-round ratios. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo "| command | wall (s, median) | layout on disk |"
@@ -115,9 +117,11 @@ met() { if [ "$(echo "$1 <= $2" | bc -l)" = 1 ]; then echo met; else echo "**not
   printf '| helm stella offline-kit images (first run) | %.2f | %s MiB |\n' "$kit_s" "$((kit_bytes / 1048576))"
   printf '| helm stella offline-kit images (nothing new) | %.3f | — |\n' "$rerun_s"
   printf '| helm-stella version (process start-up alone) | %.3f | — |\n' "$start_s"
+  printf '| crane version (process start-up alone) | %.3f | — |\n' "$cstart_s"
   printf '| helm stella align --check-registry (%d pins) | %.2f | %d HEAD / %d requests in all |\n' "$refs" "$check_s" "$heads" "$alls"
   echo
-  printf -- '- offline-kit images: %.2f× crane pull (goal ≤ 1.1×): %s\n' "$ratio" "$(met "$ratio" 1.1)"
+  printf -- '- offline-kit images: %.2f× crane pull (goal ≤ 1.1×): %s; each without its own process start-up (version): %.2f×\n' \
+    "$ratio" "$(met "$ratio" 1.1)" "$xfer"
   printf -- '- second run, nothing new: %.3f× the first (goal ≤ 0.05×): %s; of it, process start-up alone (helm-stella version) is %.3f× (medians), the run'"'"'s own work (rerun − start-up) %.3f×\n' \
     "$rr" "$(met "$rr" 0.05)" "$startr" "$ownr"
   printf -- '- align --check-registry, %d pins: %.2f s (goal ≤ 2 s): %s; %d requests (goal = pins): %s\n' "$refs" "$check_s" \
