@@ -127,10 +127,11 @@ met() { if [ "$(echo "$1 <= $2" | bc -l)" = 1 ]; then echo met; else echo "**not
   printf -- '- align --check-registry, %d pins: %.2f s (goal ≤ 2 s): %s; %d requests (goal = pins): %s\n' "$refs" "$check_s" \
     "$(met "$check_s" 2)" "$alls" "$( [ "$alls" = "$refs" ] && echo met || echo '**not met**')"
   echo
-  echo "Why: images fetches the blobs of all images in parallel (--registry-jobs 8), each layer hashed once (the"
-  echo "library's own digest check; crane pull walks the references one by one); the rerun stats local blobs"
-  echo "(presence and size), makes no request and rewrites no file, so what remains is the process start-up of"
-  echo "a binary linking the Helm SDK and client-go; the check sends one HEAD per pin with credentials up front"
-  echo "(no /v2/ ping, no token round trip on a basic-auth registry)."
+  echo "Why: each layer is hashed once (go-containerregistry's own digest check, as in crane; the kit no"
+  echo "longer hashes it a second time), so a first run costs about the CPU of crane pull; the remaining wall-time"
+  echo "gap on this shared 2-CPU machine is not explained by CPU (see docs/benchmarks.md). The rerun stats local"
+  echo "blobs (presence and size), makes no request and rewrites no file: what remains is the process start-up"
+  echo "of a binary linking the Helm SDK and client-go. The check sends one HEAD per pin with credentials up"
+  echo "front (no /v2/ ping, no token round trip on a basic-auth registry)."
 } >docs/benchmarks-offlinekit.md
 cat docs/benchmarks-offlinekit.md
