@@ -80,7 +80,7 @@ docs-check: build ## fail when docs/commands is not what the cobra trees generat
 	@tmp=$$(mktemp -d) && bin/kubectl-stella __gen-docs $$tmp && env -u HELM_MAX_HISTORY bin/helm-stella __gen-docs $$tmp && \
 	  diff -r docs/commands $$tmp >/dev/null || { echo "docs/commands is stale: run make docs"; diff -r docs/commands $$tmp | head -20; rm -rf $$tmp; exit 1; }; rm -rf $$tmp
 
-.PHONY: bench bench-align bench-bookmark bench-verify bench-realnode
+.PHONY: bench bench-align bench-bookmark bench-verify bench-realnode bench-offlinekit
 bench-align: ## align vs the yaml.v3 parse floor (2,000 components × 20 targets)
 	@hack/bench-align.sh
 
@@ -92,6 +92,8 @@ bench-verify: ## verify-pods vs kubectl get pods / wait / rollout status on 5,00
 
 bench-realnode: ## crash loop on the real node: promote vs helm upgrade --atomic, verdict latency
 	@hack/bench-realnode.sh
+bench-offlinekit: ## offline-kit images vs crane pull (20 images, ≈ 200 MB) and align --check-registry (200 pins), on a loopback registry
+	@hack/bench-offlinekit.sh
 
 bench: ## every benchmark in one run; writes docs/benchmarks.md
 	@hack/bench.sh

@@ -22,8 +22,10 @@ func newKitImagesCmd(r *root) *cobra.Command {
 KIT/images (an OCI image layout; multi-arch indexes whole, or one platform with
 --platform), and copies the channel's release manifest, values, compose files and
 env files, and its chart packaged with the Helm SDK. metadata/kit.json records
-what was copied. Resumable: blobs already in the layout are not fetched again, and
-a complete image costs no request. Credentials: --registry-config and the docker config.`,
+what was copied. Resumable: blobs already in the layout (present with their size)
+are not fetched again, a complete image costs no request, and unchanged files are not
+rewritten; offline-kit verify is the full check (it re-hashes every blob).
+Credentials: --registry-config and the docker config.`,
 		Example: `  helm stella offline-kit images --channel airgap --offline-kit-dir out/offline-kit
   helm stella offline-kit images --channel airgap --offline-kit-dir out/offline-kit --platform linux/amd64`,
 		Args: maxArgs(0),

@@ -151,5 +151,5 @@ func (c *copier) copyLayer(ctx context.Context, l v1.Layer) error {
 	if err != nil {
 		return fmt.Errorf("layer %s: %w", dg, err)
 	}
-	return c.store.write(dg, rc)
+	return c.store.write(dg, rc, true) // remote layers verify size and digest before EOF
 }

@@ -27,7 +27,7 @@ import (
 
 // loopback is go-containerregistry's in-memory registry on 127.0.0.1,
 // counting requests by method (the e2e tests use the real distribution).
-func loopback(t *testing.T) (string, *atomic.Int64, *atomic.Int64) {
+func loopback(t testing.TB) (string, *atomic.Int64, *atomic.Int64) {
 	var heads, all atomic.Int64
 	h := ggcrregistry.New(ggcrregistry.Logger(log.New(io.Discard, "", 0)))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -41,7 +41,7 @@ func loopback(t *testing.T) (string, *atomic.Int64, *atomic.Int64) {
 	return strings.TrimPrefix(srv.URL, "http://"), &heads, &all
 }
 
-func push(t *testing.T, host, repo string) string {
+func push(t testing.TB, host, repo string) string {
 	img, err := random.Image(4096, 2)
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +54,7 @@ func push(t *testing.T, host, repo string) string {
 	return ref.String() + "@" + d.String()
 }
 
-func tree(t *testing.T, pins map[string]string) string {
+func tree(t testing.TB, pins map[string]string) string {
 	dir := t.TempDir()
 	var rel strings.Builder
 	rel.WriteString("release:\n  version: \"1.0\"\n  channel: airgap\ncomponents:\n")

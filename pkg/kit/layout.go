@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -30,10 +31,17 @@ func (s *store) has(h v1.Hash, size int64) bool {
 	return err == nil && st.Mode().IsRegular() && (size < 0 || st.Size() == size)
 }
 
-// write stores rc as blob h: through a temporary file, hashed on the way,
-// renamed into place only when the digest matches. An interrupted write
-// leaves no blob behind, so a rerun fetches it again.
-func (s *store) write(h v1.Hash, rc io.ReadCloser) error {
+// copyBuf is the buffer blobs are streamed through: a few large reads and
+// writes per blob rather than thousands of 32 KiB ones.
+var copyBuf = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
+
+// write stores rc as blob h through a temporary file renamed into place
+// only when the whole content matched h, so an interrupted or corrupt
+// write leaves no blob behind and a rerun fetches it again. verified says
+// rc itself checks size and digest before it returns EOF (the layers of
+// go-containerregistry's remote package do), so the content is not hashed
+// a second time; otherwise it is hashed on the way.
+func (s *store) write(h v1.Hash, rc io.ReadCloser, verified bool) error {
 	defer rc.Close()
 	dir := filepath.Dir(s.blobPath(h))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -44,16 +52,24 @@ func (s *store) write(h v1.Hash, rc io.ReadCloser) error {
 		return err
 	}
 	defer os.Remove(f.Name())
+	var r io.Reader = countReader{rc, &s.bytes}
 	sum := sha256.New()
-	_, err = io.Copy(io.MultiWriter(f, sum, countWriter{&s.bytes}), rc)
+	if !verified {
+		r = io.TeeReader(r, sum)
+	}
+	buf := copyBuf.Get().(*[]byte)
+	_, err = io.CopyBuffer(onlyWriter{f}, r, *buf)
+	copyBuf.Put(buf)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return fmt.Errorf("write blob %s: %w", h, err)
 	}
-	if got := hex.EncodeToString(sum.Sum(nil)); h.Algorithm != "sha256" || got != h.Hex {
-		return fmt.Errorf("blob %s: content hashes to sha256:%s", h, got)
+	if !verified {
+		if got := hex.EncodeToString(sum.Sum(nil)); h.Algorithm != "sha256" || got != h.Hex {
+			return fmt.Errorf("blob %s: content hashes to sha256:%s", h, got)
+		}
 	}
 	return os.Rename(f.Name(), s.blobPath(h))
 }
@@ -63,12 +79,25 @@ func (s *store) writeBytes(h v1.Hash, data []byte) error {
 	if s.has(h, int64(len(data))) {
 		return nil
 	}
-	return s.write(h, io.NopCloser(bytes.NewReader(data)))
+	return s.write(h, io.NopCloser(bytes.NewReader(data)), false)
 }
 
-type countWriter struct{ n *atomic.Int64 }
+// countReader counts the bytes read into n (the run's downloaded bytes).
+type countReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
 
-func (c countWriter) Write(p []byte) (int, error) { c.n.Add(int64(len(p))); return len(p), nil }
+func (c countReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n.Add(int64(k))
+	return k, err
+}
+
+// onlyWriter hides *os.File's ReadFrom so io.CopyBuffer uses its buffer.
+type onlyWriter struct{ w io.Writer }
+
+func (o onlyWriter) Write(p []byte) (int, error) { return o.w.Write(p) }
 
 // manifestDoc is the part of an image manifest or index the walk needs.
 type manifestDoc struct {

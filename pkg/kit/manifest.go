@@ -84,8 +84,12 @@ func LoadManifest(kitDir string) (*Manifest, error) {
 	return &m, nil
 }
 
-// writeAtomic writes data to path through a temporary file and a rename.
+// writeAtomic writes data to path through a temporary file and a rename;
+// a file already holding data is left alone (a rerun writes nothing).
 func writeAtomic(path string, data []byte) error {
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
