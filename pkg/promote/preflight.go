@@ -90,11 +90,12 @@ func (p *Promote) resolveChannel() (*channel.Channel, error) {
 }
 
 // align runs align (with --lint, so the rendered chart is checked too) on
-// the values files against the channel's manifest.
+// the values files, merged as Helm merges them (Layered), against the
+// channel's manifest: a finding names the file that writes the value at fault.
 func (p *Promote) align(ctx context.Context, res *Result) error {
 	a := align.New(p.Progress)
 	a.SetConfig(p.Config)
-	a.Channel, a.Values, a.Chart, a.Lint = res.Manifest.Channel, p.ValuesFiles, p.Chart, true
+	a.Channel, a.Values, a.Chart, a.Lint, a.Layered = res.Manifest.Channel, p.ValuesFiles, p.Chart, true, true
 	a.Release = p.ReleaseManifest
 	a.CheckRegistry, a.Registry = p.CheckRegistry, p.Registry
 	r, err := a.Run(ctx)
