@@ -53,7 +53,7 @@ type File struct {
 	root        *yaml.Node // first document: the only one Helm reads
 	layers      []*File    // Merge: the -f files in Helm's order
 	owner       map[*yaml.Node]*File
-	digestField bool       // some map-style image here has a digest field
+	digestField bool // some map-style image here has a digest field
 	lines       *yamlpos.Lines
 }
 
