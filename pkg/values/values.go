@@ -50,10 +50,10 @@ type File struct {
 	// Values are the merged values of Merge (nil for a parsed file).
 	Values map[string]any
 
-	root        *yaml.Node // first document: the only one Helm reads
-	layers      []*File    // Merge: the -f files in Helm's order
-	owner       map[*yaml.Node]*File
-	digestField bool // some map-style image here has a digest field
+	root        *yaml.Node           // first document: the only one Helm reads
+	layers      []*File              // Merge: the -f files in Helm's order
+	owner       map[*yaml.Node]*File // Merge: the layer each located node is in
+	digestField bool                 // some map-style image here has a digest field
 	lines       *yamlpos.Lines
 }
 
