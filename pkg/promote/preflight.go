@@ -68,14 +68,22 @@ func (p *Promote) checkCluster(ctx context.Context, st *state, res *Result) (*st
 		return nil, err
 	}
 	if err := p.lockFree(ctx); err != nil {
-		return nil, err
+		return nil, refused(res, err)
 	}
 	if p.Stage != nil {
 		if res.Gate, err = p.gate(ctx, st); err != nil {
-			return nil, err
+			return nil, refused(res, err)
 		}
 	}
 	return st, nil
+}
+
+// refused marks the result of a safety refusal (lock, gate): nothing changed.
+func refused(res *Result, err error) error {
+	if exit.CodeOf(err) == exit.Refused && res.Outcome == "" {
+		res.Outcome, res.Message = "refused", "nothing changed"
+	}
+	return err
 }
 
 func (p *Promote) resolveChannel() (*channel.Channel, error) {
