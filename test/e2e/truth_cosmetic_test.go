@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -118,7 +119,7 @@ func TestTruthCosmeticFailedJobPodCertain(t *testing.T) {
 		Spec: batchv1.JobSpec{BackoffLimit: &zero, Template: corev1.PodTemplateSpec{
 			ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{"stella.test/simulate": "fail"}},
 			Spec: corev1.PodSpec{RestartPolicy: corev1.RestartPolicyNever,
-				Containers: []corev1.Container{{Name: "migrate", Image: "registry.example/migrate:1"}}},
+				Containers: []corev1.Container{{Name: "migrate", Image: "registry.example/migrate:1"}, {Name: "seed", Image: "registry.example/migrate:1"}}},
 		}},
 	}
 	if _, err := h.Client.BatchV1().Jobs(h.Namespace).Create(context.Background(), job, metav1.CreateOptions{}); err != nil {
@@ -151,6 +152,7 @@ func TestTruthCosmeticEventsOnce(t *testing.T) {
 		t.Fatalf("verify-pods of the crash loop: exit %d\n%s", v.Code, v.Stdout)
 	}
 	cosEventsOnce(h, "verify-pods", v.Stdout, "  event ")
+	cosTwoContainerCrash(h)
 	es := rbEntries(h)
 	if len(es) != 1 || len(es[0].Evidence) == 0 {
 		t.Fatalf("journal entries %+v", es)
@@ -195,4 +197,29 @@ func TestTruthCosmeticBookmarkListAll(t *testing.T) {
 			t.Errorf("bookmark list -A row of %s: %q\n%s", n, row, all)
 		}
 	}
+}
+
+// cosTwoContainerCrash: a pod with two crash-looping containers has two
+// findings; its events are printed with the first only.
+func cosTwoContainerCrash(h *harness.T) {
+	h.Helper()
+	one := int32(1)
+	labels := map[string]string{"app": "pair"}
+	c := func(n string) corev1.Container { return corev1.Container{Name: n, Image: "registry.example/pair:1"} }
+	d := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "pair", Labels: labels},
+		Spec: appsv1.DeploymentSpec{Replicas: &one, Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels, Annotations: map[string]string{"stella.test/simulate": "crashloop"}},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{c("a"), c("b")}},
+			}},
+	}
+	if _, err := h.Client.AppsV1().Deployments(h.Namespace).Create(context.Background(), d, metav1.CreateOptions{}); err != nil {
+		h.Fatal(err)
+	}
+	r := h.Run(h.Plugin("kubectl-stella"), "verify-pods", "-n", h.Namespace, "-l", "app=pair", "--wait", "--timeout", "2m")
+	if r.Code != 2 || strings.Count(r.Stdout, "  container  ") != 2 {
+		h.Fatalf("two crash-looping containers: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+	cosEventsOnce(h, "verify-pods of a two-container pod", r.Stdout, "  event ")
 }
