@@ -161,8 +161,9 @@ func (p *Promote) lockFree(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("preflight: read lock: %w", err)
 	}
-	if info.Held(p.Now()) {
-		return exit.Refusal("preflight: release %s is locked by %s", p.Release, info)
+	if now := p.Now(); info.Held(now) {
+		return exit.Refusal("preflight: release %s is locked by %s — wait for it to finish, or for --lock-timeout if it crashed",
+			p.Release, info.Describe(now, lock.HolderGone(*info)))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,7 +61,8 @@ func cosEventsOnce(h *harness.T, what, out, prefix string) {
 }
 
 // The gate and lock refusals' tables say the revision is unchanged (never
-// "1 → 0") and that the outcome is a refusal.
+// "1 → 0") and that the outcome is a refusal; promote's lock refusal says
+// since when and until when, and that a killed holder's pid is gone.
 func TestTruthCosmeticRefusalTables(t *testing.T) {
 	h := harness.New(t)
 	truthHelm(h, "install", "values-stage.yaml")
@@ -90,8 +92,19 @@ func TestTruthCosmeticRefusalTables(t *testing.T) {
 	}
 	r := cosPromote(h, []string{stage})
 	check("lock refusal", r)
-	rbWants(h, "lock refusal", r.Stderr, "locked by alice")
-	a.releaseAndWait(t)
+	rbWants(h, "lock refusal", r.Stderr, "locked by alice (safe-rollback on ", " since ", " ago); the lock expires at ",
+		"or for --lock-timeout if it crashed")
+	if strings.Contains(r.Stderr, "no longer running") {
+		t.Errorf("a live holder reported gone:\n%s", r.Stderr)
+	}
+	pid := a.cmd.Process.Pid
+	if err := a.cmd.Process.Kill(); err != nil { // our own child, by pid: no release
+		t.Fatal(err)
+	}
+	<-a.exited
+	r = cosPromote(h, []string{stage})
+	check("dead holder's lock refusal", r)
+	rbWants(h, "dead holder's lock refusal", r.Stderr, fmt.Sprintf("pid %d is no longer running on this host", pid), "still honoured until it expires")
 	if _, ok := rbHistory(h)[2]; ok {
 		t.Errorf("a refusal made a revision")
 	}
