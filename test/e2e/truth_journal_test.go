@@ -58,7 +58,8 @@ func TestTruthJournalOrphanedPromote(t *testing.T) {
 		t.Fatalf("closed %v, entries %+v", res.ClosedJournalEntries, es)
 	}
 	if orphan.Outcome != journal.Unknown || orphan.To.Revision != 2 || orphan.From.Revision != 1 {
-		t.Errorf("orphan: outcome %s, revision %d → %d", orphan.Outcome, orphan.From.Revision, orphan.To.Revision)
+		t.Errorf("orphan (start %s): outcome %s, revision %d → %d; Helm's records:\n%s", orphan.Start.Format(time.RFC3339Nano), orphan.Outcome,
+			orphan.From.Revision, orphan.To.Revision, h.Run(h.Kubectl(), "get", "secrets", "-n", h.Namespace, "-l", "owner=helm", "--show-labels").Stdout)
 	}
 	// it ran until killed: its end is its last renewal (every ≈ 3 s), well before the closing
 	if orphan.End.IsZero() || orphan.End.After(killed) || killed.Sub(orphan.End) > 5*time.Second ||
