@@ -95,12 +95,16 @@ expect 2 $ks verify-pods stellaops -n "$bad" --wait --timeout 15m
 step "runbook §3 + §5: promote edge → stable (preflight, bookmark, upgrade, fail-fast wait, digests, smoke, journal)"
 standins stable
 expect 0 $hs promote stellaops "$chart" -f "$chart/values-stage.yaml" --channel stable --config "$cfg" -n "$ns" --plan
+hotfix=$(mktemp --suffix .yaml) # an overlay with a wrong digest: the finding names it (VALUE FROM hotfix:4), nothing changes
+printf 'services:\n  authority:\n    image:\n      digest: "sha256:%064d"\n' 0 >"$hotfix"
+expect 2 $hs promote stellaops "$chart" -f "$chart/values-stage.yaml" -f "$hotfix" --channel stable --config "$cfg" -n "$ns"
+rm -f "$hotfix"
 expect 0 $hs promote stellaops "$chart" -f "$chart/values-stage.yaml" --channel stable --config "$cfg" -n "$ns"
 
 step "a promote whose new pods crash: rolled back automatically, evidence kept"
 crash=$(mktemp --suffix .yaml)
-{ cat "$chart/values-stage.yaml"; printf 'podAnnotations:\n  scanner-web:\n    stella.test/simulate: crashloop\n'; } >"$crash"
-expect 2 $hs promote stellaops "$chart" -f "$crash" --channel stable --config "$cfg" -n "$ns" --timeout 15m
+printf 'podAnnotations:\n  scanner-web:\n    stella.test/simulate: crashloop\n' >"$crash" # an overlay: Helm merges it over values-stage.yaml
+expect 2 $hs promote stellaops "$chart" -f "$chart/values-stage.yaml" -f "$crash" --channel stable --config "$cfg" -n "$ns" --timeout 15m
 rm -f "$crash"
 
 step "runbook §3 rollback: a bad release applied by hand, then helm stella safe-rollback"

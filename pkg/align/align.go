@@ -26,6 +26,10 @@ type Align struct {
 	Fix         bool     // rewrite targets to pin the manifest's digests
 	DryRun      bool     // with Fix: compute the diff, write nothing
 	Lint        bool     // helm lint + render values targets; validate compose targets
+	// Layered checks Values as the -f files of one Helm install (promote):
+	// merged in Helm's order into one target, rendered once, every finding
+	// located in the last file that writes the value at fault (layers.go).
+	Layered bool
 	// CheckRegistry HEADs every pin in the registry targets pull from (registry.go).
 	CheckRegistry bool
 	Registry      registry.Options
@@ -60,6 +64,9 @@ func (a *Align) Run(ctx context.Context) (*Result, error) {
 	}
 	if a.DryRun && !a.Fix {
 		return nil, exit.InvalidInput("flag --dry-run: only meaningful with --fix")
+	}
+	if a.Layered && (a.Fix || len(a.Targets) > 0) {
+		return nil, exit.InvalidInput("align: layered values cannot be combined with --fix or --target")
 	}
 	if _, err := image.ParseMatch(a.Match); err != nil {
 		return nil, exit.InvalidInput("flag --match: %v", err)

@@ -13,7 +13,13 @@ func (r *run) check() []Finding {
 	idx, _ := r.manifest.Index(r.match) // validated by load
 	var out []Finding
 	for _, t := range r.loaded {
-		out = append(out, r.checkTarget(t.path, t.occ, idx, "")...)
+		fs := r.checkTarget(t.path, t.occ, idx, "")
+		for i := range fs {
+			if t.kind == "values" && fs[i].occ != nil {
+				fs[i].ValuesFile, fs[i].ValuesLine = fs[i].occ.file, fs[i].occ.line
+			}
+		}
+		out = append(out, fs...)
 	}
 	return append(out, r.compat()...)
 }

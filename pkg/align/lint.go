@@ -49,9 +49,12 @@ func (r *run) lint(ctx context.Context, progress io.Writer) ([]Finding, error) {
 }
 
 func (r *run) lintValues(ctx context.Context, t *target) ([]Finding, error) {
-	vals, err := chartutil.ReadValues(t.data)
-	if err != nil {
-		return nil, exit.InvalidInput("%s: %v", t.path, err)
+	vals := chartutil.Values(t.vals)
+	if vals == nil {
+		var err error
+		if vals, err = chartutil.ReadValues(t.data); err != nil {
+			return nil, exit.InvalidInput("%s: %v", t.path, err)
+		}
 	}
 	ch, err := loader.Load(r.chart)
 	if err != nil {
@@ -91,7 +94,7 @@ func (r *run) lintValues(ctx context.Context, t *target) ([]Finding, error) {
 		out = append(out, r.lintFinding(t.path, b.file, b.line, b.msg))
 	}
 	idx, _ := r.manifest.Index(r.match)
-	return append(out, r.checkTarget(t.path, occ, idx, "rendered")...), nil
+	return append(out, blame(r.checkTarget(t.path, occ, idx, "rendered"), r.chart, t.files)...), nil
 }
 
 // kubeVersion is the Kubernetes version charts are rendered for (Helm's

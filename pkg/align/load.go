@@ -30,6 +30,11 @@ func (r *run) load(ctx context.Context) error {
 		}
 		r.loaded = append(r.loaded, t)
 	}
+	if r.layered && len(r.loaded) > 1 {
+		if err := r.merge(); err != nil {
+			return err
+		}
+	}
 	for _, p := range r.targets {
 		t, err := r.loadTarget(ctx, p, "")
 		if err != nil {
@@ -95,6 +100,7 @@ func (t *target) parse(ctx context.Context, data []byte, envFiles []string) ([]s
 	if err != nil {
 		return nil, err
 	}
+	t.files = []*values.File{f}
 	for i, img := range f.Images {
 		t.occ = append(t.occ, &occurrence{ref: img.Ref, file: t.path, line: img.Line, key: img.Key, idx: i})
 	}

@@ -23,6 +23,8 @@ type run struct {
 	match    image.Match
 	regmap   image.RegistryMap
 	rules    map[string]channel.Rule
+	layered  bool
+	base     string // Layered: the first values file (its notDeployed rules apply)
 
 	manifest *manifest.Manifest
 	loaded   []*target
@@ -82,7 +84,7 @@ func (a *Align) config(required bool) (*channel.File, error) {
 }
 
 func (a *Align) newRun(cfg *channel.File, c *channel.Channel) *run {
-	r := &run{release: a.Release, values: a.Values, targets: a.Targets, envFiles: a.EnvFiles, chart: a.Chart, channel: c}
+	r := &run{release: a.Release, values: a.Values, targets: a.Targets, envFiles: a.EnvFiles, chart: a.Chart, channel: c, layered: a.Layered}
 	r.ignore = append(r.ignore, a.IgnoreRepos...)
 	mapSpecs := append([]string{}, a.RegistryMap...)
 	match := a.Match

@@ -59,10 +59,14 @@ func foundCell(f Finding) string {
 }
 
 func location(f Finding) string {
-	if f.Line <= 0 {
-		return f.File
+	loc := f.File
+	if f.Line > 0 {
+		loc += ":" + strconv.Itoa(f.Line)
 	}
-	return f.File + ":" + strconv.Itoa(f.Line)
+	if f.ValuesFile != "" && f.Source != "" && f.Status.Problem() {
+		loc += ", value from " + f.ValuesFile + ":" + strconv.Itoa(f.ValuesLine)
+	}
+	return loc
 }
 
 func paint(c output.Colorizer, s Status) string {

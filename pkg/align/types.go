@@ -3,6 +3,7 @@ package align
 import (
 	"github.com/stella-ops/stella-plugins/pkg/image"
 	"github.com/stella-ops/stella-plugins/pkg/internal/yamlpos"
+	"github.com/stella-ops/stella-plugins/pkg/values"
 )
 
 // Status is the verdict of one finding.
@@ -35,8 +36,13 @@ type Finding struct {
 	Image     string `json:"image,omitempty"`    // the target's reference as resolved
 	File      string `json:"file"`
 	Line      int    `json:"line"`
-	Source    string `json:"source,omitempty"`  // "rendered" for images of a --lint render
-	Message   string `json:"message,omitempty"` // the broken rule, lint output, …
+	Source    string `json:"source,omitempty"` // "rendered" for images of a --lint render
+	// ValuesFile:ValuesLine is where the image's value is written in the
+	// values: the last values file in Helm's merge order that writes it
+	// (for a rendered image, the chart's values.yaml when no -f file does).
+	ValuesFile string `json:"valuesFile,omitempty"`
+	ValuesLine int    `json:"valuesLine,omitempty"`
+	Message    string `json:"message,omitempty"` // the broken rule, lint output, …
 
 	expectedTag string
 	occ         *occurrence
@@ -110,6 +116,8 @@ type target struct {
 	envFiles []string
 	data     []byte
 	occ      []*occurrence
+	files    []*values.File // values: the file, or the merged layers
+	vals     map[string]any // values: what Helm passes to the chart (nil: read data)
 	// pinAll plans the edits of every request on this target at once (an
 	// anchor shared by several requests is edited once, or refused).
 	pinAll func([]pinReq) ([]fileEdits, error)

@@ -111,14 +111,26 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// RevisionSince returns, for a start time, the newest revision of revs
-// created at or after it (0 when none): the revision an operation that
-// started then created.
-func RevisionSince(revs []Revision) func(start time.Time) int {
-	return func(start time.Time) int {
+// RevisionSince returns, for an operation that started at start on
+// revision from, the revision it created (0 when none): the oldest revision
+// numbered above from that Helm wrote at or after start. Helm's storage
+// keeps a createdAt label only until the record is first updated (an
+// upgrade's pending → deployed rewrites the labels with modifiedAt), so the
+// later of the two counts; a revision made later by someone else is newer
+// still. With from unknown (0), only createdAt is trusted.
+func RevisionSince(revs []Revision) func(start time.Time, from int) int {
+	return func(start time.Time, from int) int {
+		start = start.Truncate(time.Second)
 		best := 0
 		for _, r := range revs {
-			if !r.CreatedAt.Before(start.Truncate(time.Second)) && r.Version > best {
+			written := r.CreatedAt
+			if from > 0 && r.ModifiedAt.After(written) {
+				written = r.ModifiedAt
+			}
+			if r.Version <= from || written.Before(start) {
+				continue
+			}
+			if from > 0 && (best == 0 || r.Version < best) || from == 0 && r.Version > best {
 				best = r.Version
 			}
 		}

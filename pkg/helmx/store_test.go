@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/chart"
@@ -207,6 +208,35 @@ func TestConfigMapAndMemoryDrivers(t *testing.T) {
 		names, err := s.Releases(context.Background())
 		if err != nil || len(names) != 1 || names[0] != "web" {
 			t.Fatalf("%s releases: %v %v", d.Name(), names, err)
+		}
+	}
+}
+
+// The revision an orphaned operation created: above its from revision,
+// written at or after its start — by createdAt, or modifiedAt once Helm
+// rewrote the record's labels (pending → deployed drops createdAt).
+func TestRevisionSince(t *testing.T) {
+	start := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) time.Time { return start.Add(d) }
+	revs := []Revision{
+		{Version: 1, CreatedAt: at(-time.Hour), ModifiedAt: at(10 * time.Second)}, // superseded after start
+		{Version: 2, ModifiedAt: at(5 * time.Second)},                             // the operation's, createdAt dropped
+		{Version: 3, CreatedAt: at(time.Minute)},                                  // someone's later upgrade
+	}
+	cases := []struct {
+		name string
+		revs []Revision
+		from int
+		want int
+	}{
+		{"from known: the oldest above it written since start", revs, 1, 2},
+		{"from unknown: the newest created since start", revs, 0, 3},
+		{"nothing written since start", revs[:1], 1, 0},
+		{"created before start", []Revision{{Version: 2, CreatedAt: at(-time.Minute)}}, 1, 0},
+	}
+	for _, c := range cases {
+		if got := RevisionSince(c.revs)(start.Add(300*time.Millisecond), c.from); got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, got, c.want)
 		}
 	}
 }

@@ -34,7 +34,7 @@ func (j *Journal) CloseOrphans(ctx context.Context, release, by string, hints Or
 			end, how = ls.UTC(), "duration until its lock was last renewed"
 		}
 		if e.To.Revision == 0 && hints.RevisionSince != nil {
-			e.To.Revision = hints.RevisionSince(e.Start)
+			e.To.Revision = hints.RevisionSince(e.Start, e.From.Revision)
 		}
 		e.Notes = strings.TrimSpace(e.Notes + "\n" + fmt.Sprintf(
 			"closed as unknown by %s: the operation's process ended without recording an outcome (%s); check helm history", by, how))
@@ -51,9 +51,9 @@ func (j *Journal) CloseOrphans(ctx context.Context, release, by string, hints Or
 type OrphanHints struct {
 	// LastSeen is the ended lock holder's last renewal (zero: unknown).
 	LastSeen time.Time
-	// RevisionSince returns the Helm revision created at or after start
-	// (0: none); nil when unknown.
-	RevisionSince func(start time.Time) int
+	// RevisionSince returns the Helm revision an operation that started
+	// at start on revision from created (0: none); nil when unknown.
+	RevisionSince func(start time.Time, from int) int
 }
 
 // OrphansNote is the one line that reports the entries CloseOrphans closed

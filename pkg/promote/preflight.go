@@ -12,6 +12,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
+	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
 	"github.com/stella-ops/stella-plugins/pkg/manifest"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
@@ -76,14 +77,22 @@ func (p *Promote) checkCluster(ctx context.Context, st *state, res *Result) (*st
 		return nil, err
 	}
 	if err := p.lockFree(ctx); err != nil {
-		return nil, err
+		return nil, refused(res, err)
 	}
 	if p.Stage != nil {
 		if res.Gate, err = p.gate(ctx, st); err != nil {
-			return nil, err
+			return nil, refused(res, err)
 		}
 	}
 	return st, nil
+}
+
+// refused marks the result of a safety refusal (lock, gate): nothing changed.
+func refused(res *Result, err error) error {
+	if exit.CodeOf(err) == exit.Refused && res.Outcome == "" {
+		res.Outcome, res.Message = journal.Refused, "nothing changed"
+	}
+	return err
 }
 
 func (p *Promote) resolveChannel() (*channel.File, *channel.Channel, error) {
@@ -101,14 +110,15 @@ func (p *Promote) resolveChannel() (*channel.File, *channel.Channel, error) {
 }
 
 // align runs align (with --lint, so the rendered chart is checked too) on
-// the values files against the channel's manifest.
+// the values files, merged as Helm merges them (Layered), against the
+// channel's manifest: a finding names the file that writes the value at fault.
 func (p *Promote) align(ctx context.Context, res *Result) error {
 	a := align.New(p.Progress)
 	a.Config = p.Config // a plain chart's missing channels file is no error
 	if !p.withoutChannels() {
 		a.SetConfig(p.Config)
 	}
-	a.Channel, a.Values, a.Chart, a.Lint = res.Manifest.Channel, p.ValuesFiles, p.Chart, true
+	a.Channel, a.Values, a.Chart, a.Lint, a.Layered = res.Manifest.Channel, p.ValuesFiles, p.Chart, true, true
 	a.Release = p.ReleaseManifest
 	a.CheckRegistry, a.Registry = p.CheckRegistry, p.Registry
 	r, err := a.Run(ctx)
@@ -166,8 +176,9 @@ func (p *Promote) lockFree(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("preflight: read lock: %w", err)
 	}
-	if info.Held(p.Now()) {
-		return exit.Refusal("preflight: release %s is locked by %s", p.Release, info)
+	if now := p.Now(); info.Held(now) {
+		return exit.Refusal("preflight: release %s is locked by %s — wait for it to finish, or for --lock-timeout if it crashed",
+			p.Release, info.Describe(now, lock.HolderGone(*info)))
 	}
 	return nil
 }

@@ -75,9 +75,13 @@ func renderDetails(w io.Writer, res *Result) error {
 	if len(res.Findings) > 0 {
 		fmt.Fprintln(w, "\nALIGN FINDINGS")
 		t := output.NewTable(w)
-		fmt.Fprintln(t, "FILE\tCOMPONENT\tSTATUS\tEXPECTED\tFOUND")
+		fmt.Fprintln(t, "FILE\tCOMPONENT\tSTATUS\tEXPECTED\tFOUND\tVALUE FROM")
 		for _, f := range res.Findings {
-			fmt.Fprintf(t, "%s:%d\t%s\t%s\t%s\t%s\n", f.File, f.Line, f.Component, f.Status, f.Expected, f.Found)
+			from := "-"
+			if f.ValuesFile != "" {
+				from = fmt.Sprintf("%s:%d", f.ValuesFile, f.ValuesLine)
+			}
+			fmt.Fprintf(t, "%s:%d\t%s\t%s\t%s\t%s\t%s\n", f.File, f.Line, f.Component, f.Status, f.Expected, f.Found, from)
 		}
 		if err := t.Flush(); err != nil {
 			return err

@@ -27,8 +27,13 @@ func (f *File) mapImage(m map[string]any, path []string) (bool, error) {
 		return false, nil
 	}
 	img := Image{Key: keyOf(path), Convention: conv, path: path}
-	img.node, img.reads = f.locate(path)
+	img.node, img.reads = f.find(path)
 	field := func(k string) *yaml.Node {
+		if f.layers != nil { // the field may be written by another layer than the map
+			n, via := f.find(append(path[:len(path):len(path)], k))
+			img.reads = append(img.reads, via...)
+			return n
+		}
 		n, via := yamlpos.Lookup(img.node, k, yamlpos.V2)
 		img.reads = append(img.reads, via...)
 		if n != nil {
@@ -57,11 +62,11 @@ func (f *File) mapImage(m map[string]any, path []string) (bool, error) {
 	img.Ref = ref
 	switch {
 	case img.digest != nil:
-		img.Line = f.lines.Line(img.digest)
+		img.File, img.Line = f.pos(img.digest)
 	case img.tag != nil:
-		img.Line = f.lines.Line(img.tag)
+		img.File, img.Line = f.pos(img.tag)
 	default:
-		img.Line = f.lines.Line(img.nameField)
+		img.File, img.Line = f.pos(img.nameField)
 	}
 	f.Images = append(f.Images, img)
 	return true, nil
@@ -97,16 +102,16 @@ func (f *File) compose(img *Image, name, registry, tag string, hasTag bool, dig 
 	}
 	if hasDig && dig != "" {
 		if err := image.ValidDigest(dig); err != nil {
-			return image.Ref{}, yamlpos.Errorf(f.Path, f.lines.Line(img.digest), "%s.digest: %v", img.Key, err)
+			return image.Ref{}, yamlpos.Errorf(f.path(img.digest), f.line(img.digest), "%s.digest: %v", img.Key, err)
 		}
 		if img.tagDigest {
-			return image.Ref{}, yamlpos.Errorf(f.Path, f.lines.Line(img.digest), "%s: digest both in tag and digest fields", img.Key)
+			return image.Ref{}, yamlpos.Errorf(f.path(img.digest), f.line(img.digest), "%s: digest both in tag and digest fields", img.Key)
 		}
 		s += "@" + dig
 	}
 	r, err := image.Parse(s)
 	if err != nil {
-		return image.Ref{}, yamlpos.Errorf(f.Path, f.lines.Line(at), "%s: %v", img.Key, err)
+		return image.Ref{}, yamlpos.Errorf(f.path(at), f.line(at), "%s: %v", img.Key, err)
 	}
 	return r, nil
 }

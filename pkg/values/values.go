@@ -29,6 +29,9 @@ type Image struct {
 	Convention Convention `json:"convention"`
 	Ref        image.Ref  `json:"ref"` // effective reference, as Helm reads it (global.imageRegistry applied)
 	Line       int        `json:"line"`
+	// File is the file Line is in: the values file, or for Merge the last
+	// layer that writes the value (digest, else tag, else name or string).
+	File string `json:"file,omitempty"`
 
 	path                   []string   // path segments ("[0]" for list items)
 	node                   *yaml.Node // string scalar (located), or the image map
@@ -44,9 +47,13 @@ type File struct {
 	GlobalRegistry string
 	Images         []Image // in key order
 	Warnings       []string
+	// Values are the merged values of Merge (nil for a parsed file).
+	Values map[string]any
 
-	root        *yaml.Node // first document: the only one Helm reads
-	digestField bool       // some map-style image here has a digest field
+	root        *yaml.Node           // first document: the only one Helm reads
+	layers      []*File              // Merge: the -f files in Helm's order
+	owner       map[*yaml.Node]*File // Merge: the layer each located node is in
+	digestField bool                 // some map-style image here has a digest field
 	lines       *yamlpos.Lines
 }
 
@@ -150,8 +157,8 @@ func (f *File) stringImage(key, s string, path []string) error {
 		}
 	}
 	img := Image{Key: keyOf(path), Convention: String, Ref: r, path: path}
-	img.node, img.reads = f.locate(path)
-	img.Line = f.lines.Line(img.node)
+	img.node, img.reads = f.find(path)
+	img.File, img.Line = f.pos(img.node)
 	f.Images = append(f.Images, img)
 	return nil
 }

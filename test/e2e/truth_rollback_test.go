@@ -3,10 +3,13 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/test/e2e/harness"
@@ -60,7 +63,25 @@ func truthRollback(h *harness.T, wantAuthority string, args ...string) truthResu
 	if res.Verify.Pins["authority"] != wantAuthority {
 		h.Fatalf("safe-rollback %v verified authority against %q, want %s (source %s)", args, res.Verify.Pins["authority"], wantAuthority, res.Verify.DigestSource)
 	}
+	truthReplicas(h, wantAuthority)
 	return res
+}
+
+// truthReplicas asserts the authority Deployment's replicas of the
+// channel that pins want (stable 2, edge 1), all ready.
+func truthReplicas(h *harness.T, want string) {
+	h.Helper()
+	n := int32(1)
+	if want == stableAuthority {
+		n = 2
+	}
+	d, err := h.Client.AppsV1().Deployments(h.Namespace).Get(context.Background(), rbRel+"-authority", metav1.GetOptions{})
+	if err != nil {
+		h.Fatal(err)
+	}
+	if *d.Spec.Replicas != n || d.Status.ReadyReplicas < n {
+		h.Fatalf("authority replicas %d (ready %d), want %d", *d.Spec.Replicas, d.Status.ReadyReplicas, n)
+	}
 }
 
 // Rollbacks between revisions that change digests and replica counts are
@@ -123,7 +144,7 @@ func TestTruthRollbackToBookmarksAlternates(t *testing.T) {
 	if b.Revision != 3 || !b.PodsLive || len(b.Pods) == 0 || b.Pins["Deployment/stellaops-authority/authority"] != edgeAuthority {
 		t.Fatalf("bookmark of the running revision: %s", out)
 	}
-	for i := range 6 {
+	for i := range 10 {
 		name, want := "stable-r2", stableAuthority
 		if i%2 == 1 {
 			name, want = "edge-r3", edgeAuthority
@@ -135,21 +156,23 @@ func TestTruthRollbackToBookmarksAlternates(t *testing.T) {
 	}
 }
 
-// promote alternating between the channels' values files (edge and
-// stable digests, 1 and 2 replicas) verifies every time; --no-smoke skips
-// the suite and journals it as skipped.
+// After install edge → upgrade stable → upgrade edge, 10 promotes
+// alternating between the channels' values files (stable and edge digests,
+// 2 and 1 replicas) verify every time; --no-smoke skips the suite and
+// journals it as skipped.
 func TestTruthPromoteAlternates(t *testing.T) {
 	h := harness.New(t)
+	truthEdgeStableEdge(h)
 	suite := h.EndpointsSuite()
-	for i := range 4 {
-		values, ch := "values-dev.yaml", "edge"
+	for i := range 10 {
+		values, ch := "values-stage.yaml", "stable"
 		if i%2 == 1 {
-			values, ch = "values-stage.yaml", "stable"
+			values, ch = "values-dev.yaml", "edge"
 		}
 		args := []string{"promote", rbRel, h.Example("deploy/helm/stellaops"), "-n", h.Namespace,
 			"-f", h.Example("deploy/helm/stellaops/" + values), "--config", h.Example("deploy/channels.yaml"),
 			"--channel", ch, "--timeout", "2m", "--lock-timeout", "30s"}
-		if i == 3 {
+		if i == 9 {
 			args = append(args, "--no-smoke")
 		} else {
 			args = append(args, "--smoke-suite", suite)
@@ -158,13 +181,37 @@ func TestTruthPromoteAlternates(t *testing.T) {
 		if r.Code != 0 {
 			t.Fatalf("promote %d (%s): exit %d\n%s\n%s", i, ch, r.Code, r.Stdout, r.Stderr)
 		}
+		if ch == "stable" {
+			truthReplicas(h, stableAuthority)
+		} else {
+			truthReplicas(h, edgeAuthority)
+		}
 	}
 	es := rbEntries(h)
-	if len(es) != 4 {
+	if len(es) != 10 {
 		t.Fatalf("journal entries = %d", len(es))
+	}
+	for i, e := range es {
+		want := stableAuthority
+		if i%2 == 1 {
+			want = edgeAuthority
+		}
+		if e.Outcome != journal.Succeeded || e.To.Revision != i+4 || !truthDeployed(e.To.Digests, want) {
+			t.Errorf("promote %d: outcome %s, revision %d, digests %v (want authority %s)", i, e.Outcome, e.To.Revision, e.To.Digests, want)
+		}
 	}
 	last := es[len(es)-1]
 	if last.Outcome != journal.Succeeded || !strings.Contains(string(last.Smoke), `"skipped":true`) {
 		t.Errorf("--no-smoke entry: outcome %s smoke %s", last.Outcome, last.Smoke)
 	}
+}
+
+// truthDeployed reports whether a journaled from/to digest map holds digest d.
+func truthDeployed(m map[string]string, d string) bool {
+	for _, ref := range m {
+		if strings.HasSuffix(ref, "@"+d) {
+			return true
+		}
+	}
+	return false
 }
