@@ -48,6 +48,7 @@ type File struct {
 	root        *yaml.Node // first document: the only one Helm reads
 	digestField bool       // some map-style image here has a digest field
 	lines       *yamlpos.Lines
+	find        yamlpos.Finder // locate looks every image's path up from the root
 }
 
 // Load reads and parses a values file.
@@ -174,7 +175,7 @@ func (f *File) locate(path []string) (*yaml.Node, []*yaml.Node) {
 			continue
 		}
 		var via []*yaml.Node
-		n, via = yamlpos.Lookup(n, seg, yamlpos.V2)
+		n, via = f.find.Lookup(n, seg, yamlpos.V2)
 		reads = append(reads, via...)
 	}
 	if n != nil {
