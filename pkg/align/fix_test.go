@@ -110,17 +110,20 @@ func TestTableGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b bytes.Buffer
-	if err := Render(&b, output.Table, res, output.Colorizer{}); err != nil {
-		t.Fatal(err)
-	}
-	got := b.String()
-	golden := filepath.Join(wd, "testdata/table.golden")
-	if *update {
-		os.WriteFile(golden, []byte(got), 0o644)
-	}
-	want, _ := os.ReadFile(golden)
-	if got != string(want) {
-		t.Fatalf("table differs from %s:\n%s", golden, got)
+	// table: what needs attention and the summary; wide: every row
+	for f, name := range map[output.Format]string{output.Table: "table.golden", output.Wide: "table-wide.golden"} {
+		var b bytes.Buffer
+		if err := Render(&b, f, res, output.Colorizer{}); err != nil {
+			t.Fatal(err)
+		}
+		got := b.String()
+		golden := filepath.Join(wd, "testdata", name)
+		if *update {
+			os.WriteFile(golden, []byte(got), 0o644)
+		}
+		want, _ := os.ReadFile(golden)
+		if got != string(want) {
+			t.Fatalf("-o %s differs from %s:\n%s", f, golden, got)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/stella-ops/stella-plugins/pkg/compose"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/helmlog"
 	"github.com/stella-ops/stella-plugins/pkg/image"
 	"github.com/stella-ops/stella-plugins/pkg/internal/yamlpos"
 )
@@ -60,34 +60,32 @@ func (r *run) lintValues(ctx context.Context, t *target) ([]Finding, error) {
 	if err != nil {
 		return nil, exit.InvalidInput("chart %s: %v", r.chart, err)
 	}
-	defer quietLog()() // chartutil logs coalesced values (maybe secrets) via package log
-	var out []Finding
-	lint := action.NewLint()
-	lint.Namespace, lint.KubeVersion = "default", kubeVersion
-	seen := map[string]bool{} // error texts and template file:lines already reported
-	for _, m := range lint.Run([]string{r.chart}, vals).Messages {
-		if m.Severity >= support.ErrorSev {
-			if seen[m.Err.Error()] { // helm lint reports one template error per pass
-				continue
-			}
-			seen[m.Err.Error()] = true
-			file, line := templateAt(r.chart, m.Path, m.Err.Error())
-			seen[fmt.Sprintf("%s:%d", file, line)] = line > 0
-			out = append(out, r.lintFinding(t.path, file, line, "helm lint: "+m.Err.Error()))
-		} else if m.Severity == support.WarningSev {
-			r.warnings = append(r.warnings, fmt.Sprintf("%s: helm lint: %v", t.path, m.Err))
-		}
+	var lintRes *action.LintResult
+	var rel *release.Release
+	var renderErr error
+	// Helm logs coalesce conflicts through package log (pkg/helmlog): caught
+	// here and shown once each as warnings, never as log lines.
+	logged, _ := helmlog.Capture(func() error {
+		lint := action.NewLint()
+		lint.Namespace, lint.KubeVersion = "default", kubeVersion
+		lintRes = lint.Run([]string{r.chart}, vals)
+		inst := action.NewInstall(&action.Configuration{Log: func(string, ...any) {}})
+		inst.DryRun, inst.ClientOnly, inst.Replace = true, true, true
+		inst.ReleaseName, inst.Namespace, inst.KubeVersion = "stella-align", "default", kubeVersion
+		rel, renderErr = inst.RunWithContext(ctx, ch, vals)
+		return nil
+	})
+	for _, l := range logged { // lint names keys "CHART.key", the render "key": one message
+		l = strings.Replace(l, " "+ch.Name()+".", " ", 1)
+		r.warnings = append(r.warnings, fmt.Sprintf("%s: helm: %s", t.path, l))
 	}
-	inst := action.NewInstall(&action.Configuration{Log: func(string, ...any) {}})
-	inst.DryRun, inst.ClientOnly, inst.Replace = true, true, true
-	inst.ReleaseName, inst.Namespace, inst.KubeVersion = "stella-align", "default", kubeVersion
-	rel, err := inst.RunWithContext(ctx, ch, vals)
-	if err != nil { // at the template's file:line; once when helm lint gave the same template error
-		file, line := templateAt(r.chart, "", err.Error())
+	out, seen := r.lintMessages(t.path, lintRes.Messages)
+	if renderErr != nil { // at the template's file:line; once when helm lint gave the same template error
+		file, line := templateAt(r.chart, "", renderErr.Error())
 		if seen[fmt.Sprintf("%s:%d", file, line)] {
 			return out, nil
 		}
-		return append(out, r.lintFinding(t.path, file, line, "render: "+err.Error())), nil
+		return append(out, r.lintFinding(t.path, file, line, "render: "+renderErr.Error())), nil
 	}
 	occ, bad := renderedImages(rel, filepath.Dir(r.chart))
 	for _, b := range bad {
@@ -101,11 +99,26 @@ func (r *run) lintValues(ctx context.Context, t *target) ([]Finding, error) {
 // client-only default is far older than what charts require today).
 var kubeVersion = &chartutil.KubeVersion{Version: "v1.34.0", Major: "1", Minor: "34"}
 
-// quietLog silences the standard logger until the returned func is called.
-func quietLog() func() {
-	w := log.Writer()
-	log.SetOutput(io.Discard)
-	return func() { log.SetOutput(w) }
+// lintMessages turns helm lint's errors into findings (each template error
+// once, at the template's file:line) and its warnings into warnings.
+// The second result holds the template file:lines reported.
+func (r *run) lintMessages(target string, msgs []support.Message) ([]Finding, map[string]bool) {
+	var out []Finding
+	seen := map[string]bool{} // error texts and template file:lines already reported
+	for _, m := range msgs {
+		if m.Severity >= support.ErrorSev {
+			if seen[m.Err.Error()] { // helm lint reports one template error per pass
+				continue
+			}
+			seen[m.Err.Error()] = true
+			file, line := templateAt(r.chart, m.Path, m.Err.Error())
+			seen[fmt.Sprintf("%s:%d", file, line)] = line > 0
+			out = append(out, r.lintFinding(target, file, line, "helm lint: "+m.Err.Error()))
+		} else if m.Severity == support.WarningSev {
+			r.warnings = append(r.warnings, fmt.Sprintf("%s: helm lint: %v", target, m.Err))
+		}
+	}
+	return out, seen
 }
 
 func (r *run) lintFinding(target, file string, line int, msg string) Finding {

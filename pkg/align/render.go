@@ -9,19 +9,29 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
-// Render writes res as a table (grouped by target, problems first) or as
-// JSON/YAML. Only image references and digests are printed, never values.
+// Render writes res as a table or as JSON/YAML (every finding). The table
+// lists the findings that need attention (every finding with output.Wide),
+// grouped by target, problems first, then a one-line summary by state. Only
+// image references and digests are printed, never values.
 func Render(w io.Writer, f output.Format, res *Result, c output.Colorizer) error {
-	if f != output.Table {
+	if f != output.Table && f != output.Wide {
 		return output.Structured(w, f, res)
 	}
-	tw := output.NewTable(w)
-	output.Row(tw, "TARGET", "COMPONENT", "STATUS", "EXPECTED", "FOUND", "LOCATION")
+	var rows []Finding
 	for _, fd := range res.Findings {
-		output.Row(tw, targetCell(fd), fd.Component, paint(c, fd.Status), image.Short(fd.Expected), foundCell(fd), location(fd))
+		if f == output.Wide || fd.Status.Problem() {
+			rows = append(rows, fd)
+		}
 	}
-	if err := tw.Flush(); err != nil {
-		return err
+	if len(rows) > 0 {
+		tw := output.NewTable(w)
+		output.Row(tw, "TARGET", "COMPONENT", "STATUS", "EXPECTED", "FOUND", "LOCATION")
+		for _, fd := range rows {
+			output.Row(tw, targetCell(fd), fd.Component, paint(c, fd.Status), image.Short(fd.Expected), foundCell(fd), location(fd))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
 	}
 	for _, fd := range res.Findings {
 		if fd.Message != "" && fd.Status.Problem() && fd.Status != Missing {
@@ -31,7 +41,11 @@ func Render(w io.Writer, f output.Format, res *Result, c output.Colorizer) error
 	if res.Diff != "" {
 		fmt.Fprint(w, res.Diff)
 	}
-	fmt.Fprintln(w, summary(res, c))
+	msg := summary(res, c)
+	if hidden := len(res.Findings) - len(rows); hidden > 0 && len(rows) > 0 {
+		msg += fmt.Sprintf(" (%d aligned row(s) not listed: -o wide)", hidden)
+	}
+	fmt.Fprintln(w, msg)
 	return nil
 }
 

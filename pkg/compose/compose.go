@@ -130,15 +130,23 @@ func serviceImages(ctx context.Context, path string, config map[string]any, data
 			images, err = nil, fmt.Errorf("malformed compose model: %v", r)
 		}
 	}()
-	d := details(path, data, env)
-	if config != nil { // already parsed: compose-go need not parse it again
-		d.ConfigFiles[0].Content, d.ConfigFiles[0].Config = nil, config
+	var model map[string]any
+	if cut := imageModel(config); cut != nil && !extends(cut) {
+		// nothing to merge: an image is compose-go's interpolation of it
+		// (the loader's other steps never touch image), without the loader's
+		// per-field canonical transform, most of the cost at 2,000 services
+		model, err = interp.Interpolate(cut, *interpolation(env))
+	} else {
+		d := details(path, data, env)
+		if config != nil { // already parsed: compose-go need not parse it again
+			d.ConfigFiles[0].Content, d.ConfigFiles[0].Config = nil, cut
+		}
+		model, err = loader.LoadModelWithContext(ctx, d, options(env, false), func(o *loader.Options) {
+			// the project name is no image's business; set explicitly, compose-go
+			// does not read the file's bytes again to find a "name:"
+			o.SetProjectName("stella-align", config != nil)
+		})
 	}
-	model, err := loader.LoadModelWithContext(ctx, d, options(env, false), func(o *loader.Options) {
-		// the project name is no image's business; set explicitly, compose-go
-		// does not read the file's bytes again to find a "name:"
-		o.SetProjectName("stella-align", config != nil)
-	})
 	if err != nil {
 		return nil, err
 	}
@@ -154,6 +162,49 @@ func serviceImages(ctx context.Context, path string, config map[string]any, data
 		}
 	}
 	return images, nil
+}
+
+// imageModel is config with each service cut down to what decides its
+// image: image and extends (a base in this file is cut down too; one in
+// another file compose-go reads whole). Anchors and merge keys are already
+// resolved in config, interpolation applies to what is left. compose-go's
+// canonical transform of every other service field was most of the load.
+func imageModel(config map[string]any) map[string]any {
+	services, ok := config["services"].(map[string]any)
+	if !ok {
+		return config // nil when not parsed beforehand
+	}
+	cut := make(map[string]any, len(services))
+	for name, v := range services {
+		svc, ok := v.(map[string]any)
+		if !ok {
+			cut[name] = v
+			continue
+		}
+		keep := map[string]any{}
+		for _, k := range []string{"image", "extends"} {
+			if x, ok := svc[k]; ok {
+				keep[k] = x
+			}
+		}
+		cut[name] = keep
+	}
+	return map[string]any{"services": cut}
+}
+
+// extends reports whether a service of the cut-down model extends another,
+// or is not a mapping (compose-go's loader decides what that means).
+func extends(cut map[string]any) bool {
+	services, ok := cut["services"].(map[string]any)
+	if !ok {
+		return true
+	}
+	for _, v := range services {
+		if svc, ok := v.(map[string]any); !ok || svc["extends"] != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func load(ctx context.Context, path string, data []byte, env map[string]string, strict bool) (p *types.Project, err error) {
@@ -180,12 +231,17 @@ func options(env map[string]string, strict bool) func(*loader.Options) {
 		o.SkipResolveEnvironment, o.SkipInclude, o.ResolvePaths = true, true, false
 		o.Profiles = []string{"*"}
 		o.SetProjectName("stella-align", false)
-		o.Interpolate = &interp.Options{
-			LookupValue: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-			Substitute: func(s string, m template.Mapping) (string, error) {
-				return template.SubstituteWithOptions(s, m, template.WithoutLogging)
-			},
-		}
+		o.Interpolate = interpolation(env)
+	}
+}
+
+// interpolation is how compose-go interpolates for us: env only, quietly.
+func interpolation(env map[string]string) *interp.Options {
+	return &interp.Options{
+		LookupValue: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+		Substitute: func(s string, m template.Mapping) (string, error) {
+			return template.SubstituteWithOptions(s, m, template.WithoutLogging)
+		},
 	}
 }
 

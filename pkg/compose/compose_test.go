@@ -2,8 +2,13 @@ package compose
 
 import (
 	"context"
+	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/internal/yamlpos"
@@ -129,4 +134,46 @@ func itoa(i int) string {
 		return string(rune('0' + i))
 	}
 	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// TestImageModelSameImages: the cut-down model gives every service the
+// image that compose-go's full load gives it (interpolation, x- anchors and
+// merge keys, extends in the file and from another file, services without
+// image, other fields that interpolate).
+func TestImageModelSameImages(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "base.yaml"), []byte("services:\n  b:\n    image: r.io/base:${V}\n    environment: {A: \"${V}\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"R": "mirror:5000", "V": "1.0"}
+	srcs := []string{
+		"services:\n  a:\n    image: ${R:-r.io}/a:1@" + d1 + "\n    ports: [\"8080:80\"]\n    environment: [\"X=${V}\"]\n",
+		"x-img: &img\n  image: r.io/x:${V}\n  restart: always\nservices:\n  a:\n    <<: *img\n    command: [\"sh\"]\n  b:\n    image: r.io/b:2\n    build: .\n",
+		"services:\n  base:\n    image: r.io/base:1\n    deploy: {replicas: 2}\n  child:\n    extends: base\n    ports: [\"80\"]\n  other:\n    extends: {service: base}\n    image: r.io/other:3\n",
+		"services:\n  e:\n    extends: {file: base.yaml, service: b}\n  nobuild:\n    build: {context: .}\n",
+	}
+	for _, src := range srcs {
+		path := filepath.Join(dir, "compose.yaml")
+		var config map[string]any
+		if err := yaml.Unmarshal([]byte(src), &config); err != nil {
+			t.Fatal(err)
+		}
+		got, err := serviceImages(context.Background(), path, config, []byte(src), env)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		p, err := load(context.Background(), path, []byte(src), env, false)
+		if err != nil {
+			t.Fatalf("%s: full load: %v", src, err)
+		}
+		want := map[string]string{}
+		for name, s := range p.Services {
+			if s.Image != "" {
+				want[name] = s.Image
+			}
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("%s: images %v, full load %v", src, got, want)
+		}
+	}
 }

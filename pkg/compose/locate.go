@@ -14,6 +14,7 @@ type source struct {
 	data  []byte
 	docs  []*yaml.Node
 	lines *yamlpos.Lines
+	find  yamlpos.Finder // one services lookup per service: indexed, not scanned
 }
 
 func newSource(path string, data []byte) (*source, error) {
@@ -74,7 +75,7 @@ func (f *File) locate(path, name string, depth int) (*source, *yaml.Node) {
 	}
 	var ext *yaml.Node
 	for i := len(src.docs) - 1; i >= 0; i-- {
-		svc, _ := yamlpos.Lookup(yamlpos.Map(src.docs[i], "services"), name, yamlpos.V3)
+		svc, _ := src.find.Lookup(yamlpos.Map(src.docs[i], "services"), name, yamlpos.V3)
 		if img, _ := yamlpos.Lookup(svc, "image", yamlpos.V3); img != nil && img.Kind == yaml.ScalarNode {
 			return src, img
 		}

@@ -22,6 +22,9 @@ const (
 	Table Format = "table"
 	JSON  Format = "json"
 	YAML  Format = "yaml"
+	// Wide is a table with every row, where Table shows only what needs
+	// attention (commands that accept it say so).
+	Wide Format = "wide"
 )
 
 // ParseFormat validates an -o flag value against the allowed formats

@@ -41,6 +41,11 @@ func (p *Promote) writeFiles(ctx context.Context, st *filesState, pl *filesPlan,
 	lint.SetConfig(p.Config)
 	lint.Channel, lint.Lint = p.Channel, true
 	r, err := lint.Run(ctx)
+	if r != nil {
+		for _, w := range r.Warnings {
+			p.warnf(fr, "%s", w)
+		}
+	}
 	if err == nil && !r.Aligned {
 		fr.Align = r
 		err = exit.Failed("align --lint after the edits: %d finding(s), all listed; every file restored", r.Problems())

@@ -10,6 +10,8 @@ import (
 	"helm.sh/helm/v3/pkg/cli/values"
 	"helm.sh/helm/v3/pkg/getter"
 	"helm.sh/helm/v3/pkg/release"
+
+	"github.com/stella-ops/stella-plugins/pkg/helmlog"
 )
 
 // values merges the -f files as helm does.
@@ -36,14 +38,31 @@ func (p *Promote) upgrade(ctx context.Context, st *state) (*release.Release, err
 	}
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.Timeout)
 	defer cancel()
-	if st.first {
-		in := action.NewInstall(p.cfg.Helm)
-		in.ReleaseName, in.Namespace, in.Timeout = p.Release, p.cfg.Namespace, p.Timeout
-		return in.RunWithContext(hctx, ch, vals)
+	return p.captured(func() (*release.Release, error) {
+		if st.first {
+			in := action.NewInstall(p.cfg.Helm)
+			in.ReleaseName, in.Namespace, in.Timeout = p.Release, p.cfg.Namespace, p.Timeout
+			return in.RunWithContext(hctx, ch, vals)
+		}
+		up := action.NewUpgrade(p.cfg.Helm)
+		up.Namespace, up.Timeout, up.MaxHistory = p.cfg.Namespace, p.Timeout, p.MaxHistory
+		return up.RunWithContext(hctx, p.Release, ch, vals)
+	})
+}
+
+// captured runs a Helm SDK render/apply, printing what the SDK logged
+// (coalesce conflicts) once each as "warning:" lines on progress.
+func (p *Promote) captured(fn func() (*release.Release, error)) (*release.Release, error) {
+	var rel *release.Release
+	logged, err := helmlog.Capture(func() error {
+		var err error
+		rel, err = fn()
+		return err
+	})
+	for _, l := range logged {
+		p.progressf("warning: helm: %s", l)
 	}
-	up := action.NewUpgrade(p.cfg.Helm)
-	up.Namespace, up.Timeout, up.MaxHistory = p.cfg.Namespace, p.Timeout, p.MaxHistory
-	return up.RunWithContext(hctx, p.Release, ch, vals)
+	return rel, err
 }
 
 // rollback returns the release to revision through the Helm SDK (a new
@@ -69,14 +88,16 @@ func (p *Promote) dryRun(ctx context.Context, st *state) (*release.Release, erro
 	if err != nil {
 		return nil, err
 	}
-	if st.first {
-		in := action.NewInstall(p.cfg.Helm)
-		in.ReleaseName, in.Namespace, in.DryRun, in.ClientOnly = p.Release, p.cfg.Namespace, true, true
-		return in.RunWithContext(ctx, ch, vals)
-	}
-	up := action.NewUpgrade(p.cfg.Helm)
-	up.Namespace, up.DryRun = p.cfg.Namespace, true
-	return up.RunWithContext(ctx, p.Release, ch, vals)
+	return p.captured(func() (*release.Release, error) {
+		if st.first {
+			in := action.NewInstall(p.cfg.Helm)
+			in.ReleaseName, in.Namespace, in.DryRun, in.ClientOnly = p.Release, p.cfg.Namespace, true, true
+			return in.RunWithContext(ctx, ch, vals)
+		}
+		up := action.NewUpgrade(p.cfg.Helm)
+		up.Namespace, up.DryRun = p.cfg.Namespace, true
+		return up.RunWithContext(ctx, p.Release, ch, vals)
+	})
 }
 
 // markFailed records a failed revision left in place (--no-rollback, or a

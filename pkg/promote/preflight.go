@@ -125,6 +125,9 @@ func (p *Promote) align(ctx context.Context, res *Result) error {
 	if err != nil {
 		return fmt.Errorf("preflight: %w", err)
 	}
+	for _, w := range r.Warnings {
+		p.progressf("warning: %s", w)
+	}
 	if !r.Aligned {
 		for _, f := range r.Findings {
 			if f.Status.Problem() {

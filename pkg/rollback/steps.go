@@ -11,6 +11,7 @@ import (
 	"helm.sh/helm/v3/pkg/release"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/helmlog"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
 	"github.com/stella-ops/stella-plugins/pkg/verify"
@@ -82,7 +83,14 @@ func (r *Rollback) apply(ctx context.Context, t Target, target *release.Release,
 	up.Description = "stella safe-rollback to bookmark " + t.Bookmark
 	uctx, cancel := context.WithDeadline(ctx, r.deadline)
 	defer cancel()
-	if _, err := up.RunWithContext(uctx, r.Release, target.Chart, target.Config); err != nil {
+	logged, err := helmlog.Capture(func() error {
+		_, err := up.RunWithContext(uctx, r.Release, target.Chart, target.Config)
+		return err
+	})
+	for _, l := range logged { // coalesce conflicts Helm logs: once each, as warnings
+		r.step("warning: helm: " + l)
+	}
+	if err != nil {
 		return fmt.Errorf("restore %q from bookmark %s: %w", r.Release, t.Bookmark, err)
 	}
 	return nil

@@ -55,6 +55,7 @@ type File struct {
 	owner       map[*yaml.Node]*File // Merge: the layer each located node is in
 	digestField bool                 // some map-style image here has a digest field
 	lines       *yamlpos.Lines
+	finder      yamlpos.Finder // locate looks every image's path up from the root
 }
 
 // Load reads and parses a values file.
@@ -181,7 +182,7 @@ func (f *File) locate(path []string) (*yaml.Node, []*yaml.Node) {
 			continue
 		}
 		var via []*yaml.Node
-		n, via = yamlpos.Lookup(n, seg, yamlpos.V2)
+		n, via = f.finder.Lookup(n, seg, yamlpos.V2)
 		reads = append(reads, via...)
 	}
 	if n != nil {
