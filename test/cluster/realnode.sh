@@ -212,6 +212,9 @@ down() {
     for f in "$rn"/containerd/state/io.containerd.runtime.v2.task/k8s.io/*/shim.pid; do
       [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true
     done
+    # a shim whose task dir was already gone (seen: one per run): found by
+    # the socket path of this state dir, which no other runtime uses
+    pgrep -f -- "-address $rn/containerd.sock" | while read -r pid; do kill -9 "$pid" 2>/dev/null || true; done
     runc --root "$rn/containerd/state/runc/k8s.io" list -q 2>/dev/null | while read -r id; do
       runc --root "$rn/containerd/state/runc/k8s.io" delete -f "$id" 2>/dev/null || true
     done
