@@ -181,8 +181,13 @@ func (e *retentionEnv) safeRollbackPrunes(t *testing.T) {
 		!strings.Contains(r.Stderr, "journal retention: removed 1: "+before[0]) {
 		t.Fatalf("safe-rollback retention: before %v, pruned %v\n%s", before, rb.PrunedJournalEntries, r.Stderr)
 	}
-	if left := rbEntries(h); len(left) != 3 || left[2].Operation != journal.SafeRollback {
+	left := rbEntries(h)
+	if len(left) != 3 || left[2].Operation != journal.SafeRollback {
 		t.Fatalf("after safe-rollback: %+v", left)
+	}
+	// --no-smoke: the channel's suite did not run, and the entry says so
+	if sm := string(left[2].Smoke); !strings.Contains(sm, `"skipped":true`) || !strings.Contains(sm, "--no-smoke") {
+		t.Fatalf("safe-rollback --no-smoke journaled smoke %s", sm)
 	}
 	if bms := bmList(h); !slices.Contains(bms, "keep-me") {
 		t.Fatalf("the named bookmark is gone: %v", bms)
