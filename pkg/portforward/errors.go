@@ -41,14 +41,25 @@ func (l *errorLog) add(err error, msg string) {
 	l.errs = append(l.errs, text)
 }
 
-// err is every distinct error recorded, in order, or nil.
+// err is every distinct error recorded, in order, or nil. A bare EOF (the
+// stream closing after the real error, or not, depending on timing) is
+// kept only when nothing says more.
 func (l *errorLog) err() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.errs) == 0 {
+	var kept []string
+	for _, e := range l.errs {
+		if e != "EOF" {
+			kept = append(kept, e)
+		}
+	}
+	if len(kept) == 0 && len(l.errs) > 0 {
+		kept = l.errs
+	}
+	if len(kept) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%s", strings.Join(l.errs, "; "))
+	return fmt.Errorf("%s", strings.Join(kept, "; "))
 }
 
 // sink is a logr.LogSink that keeps errors and drops everything else.

@@ -20,6 +20,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/stella-ops/stella-plugins/pkg/health"
 	"github.com/stella-ops/stella-plugins/pkg/verify"
 	"github.com/stella-ops/stella-plugins/test/e2e/harness"
 )
@@ -170,10 +171,22 @@ func TestVerifyRestartAfterReadyCaughtByStableFor(t *testing.T) {
 	if w.Reason != "RestartedDuringCheck" || w.Ready != 1 || !strings.Contains(w.Findings[0].Message, "last exit: Error (exit code 1)") {
 		t.Fatalf("web-ui: %+v", w)
 	}
-	// without a window the restarted-but-ready pod is healthy: only the
-	// stable window catches it
-	r = vpVerify(h, nil, "st", "-l", "app.kubernetes.io/name=web-ui")
+	// without a window, a snapshot within 10 s of the restart (last exit
+	// non-zero) is RecentlyRestarted, not healthy; waiting, it settles once
+	// the container has stayed up 10 s and is healthy
+	res, r = vpJSON(h, "st", "-l", "app.kubernetes.io/name=web-ui", "--wait", "--timeout", "60s")
 	vpExpect(h, r, 0, 0)
+	if res.Verdict != verify.Healthy {
+		t.Fatalf("after settling: %+v", res)
+	}
+	pods, err := h.Client.CoreV1().Pods(h.Namespace).List(context.Background(), metav1.ListOptions{LabelSelector: "app.kubernetes.io/name=web-ui"})
+	if err != nil || len(pods.Items) != 1 || len(pods.Items[0].Status.ContainerStatuses) != 1 {
+		t.Fatalf("web-ui pods: %v %v", pods, err)
+	}
+	cs := pods.Items[0].Status.ContainerStatuses[0]
+	if up := time.Since(cs.State.Running.StartedAt.Time); cs.RestartCount < 1 || up < health.RestartSettle-time.Second {
+		t.Fatalf("healthy although the restarted container was up only %s (restarts %d)", up, cs.RestartCount)
+	}
 }
 
 func TestVerifyLogsOfCrashingContainer(t *testing.T) {
