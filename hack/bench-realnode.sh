@@ -54,13 +54,13 @@ sleep 1
 
 log "crash-looping promote --timeout 15m"
 t0=$(now)
-set +e; promote -f "$work/crash.yaml" --timeout 15m -o json > "$work/promote.json"; code=$?; set -e
+set +e; promote -f "$work/crash.yaml" --timeout 15m --stable-for 10s -o json > "$work/promote.json"; code=$?; set -e
 t_promote=$(echo "$(now) - $t0" | bc)
 entry=$(bin/kubectl-stella journal stellaops -n "$ns" -o json)
 read -r verdict_at rollback reason pod < <(python3 - "$entry" <<'PY'
 import json, sys, datetime
 es = json.loads(sys.argv[1]); es = es.get("entries", es) if isinstance(es, dict) else es
-e = es[-1]
+e = max(es, key=lambda x: x["start"])  # the crash-looping promote: the newest entry, whatever the order
 def ts(s): return datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
 def dur(s):
     s = s or "0s"; tot = 0.0; num = ""
@@ -99,12 +99,13 @@ Release \`stellaops\` of the example chart, channel \`local\` (every component t
 image on the real node: kubelet $KUBE_VERSION, containerd $CONTAINERD_VERSION, runc), installed healthy by
 \`helm stella promote\` ($(f "$t_install")); then \`values-local.yaml\` with the authority's stand-in told
 to \`crash -after=1s\` (exit 1 one second after start: a real crash loop, real back-off), promoted with
-\`--timeout 15m\`, and the same values upgraded with the real helm v3 CLI \`--atomic --timeout $atomic\`.
+\`--timeout 15m --stable-for 10s\` (the container is Ready for a moment after each start: without a
+stable window the first all-Ready snapshot passes, for promote and \`helm --atomic\` alike), and the same values upgraded with the real helm v3 CLI \`--atomic --timeout $atomic\`.
 
 | command | exit | upgrade → verdict | upgrade → rolled back |
 |---|---:|---:|---:|
-| \`helm stella promote --timeout 15m\` (crash loop) | $code | $(f "$t_verdict") | $(f "$t_promote") (rollback $(f "$rollback")) |
-| \`helm upgrade --atomic --timeout $atomic\` | $hcode | – (no verdict: waits its timeout) | $(f "$t_helm") |
+| \`helm stella promote --timeout 15m --stable-for 10s\` (crash loop) | $code | $(f "$t_verdict") | $(f "$t_promote") (rollback $(f "$rollback")) |
+| \`helm upgrade --atomic --timeout $atomic\` | $hcode | – ($( [ "$hcode" = 0 ] && echo "no verdict: passed the crash loop at its first Ready" || echo "no verdict: waits its timeout")) | $( [ "$hcode" = 0 ] && echo "not rolled back ($(f "$t_helm"))" || f "$t_helm") |
 
 Verdict latency after the kubelet first reported the failure (the API server's first pod status with the
 restarted container terminated non-zero or waiting CrashLoopBackOff, stamped by a watch; the verdict is the
