@@ -214,7 +214,7 @@ down() {
     done
     # a shim whose task dir was already gone (seen: one per run): found by
     # the socket path of this state dir, which no other runtime uses
-    pgrep -f -- "-address $rn/containerd.sock" | while read -r pid; do kill -9 "$pid" 2>/dev/null || true; done
+    { pgrep -f -- "-address $rn/containerd.sock" || true; } | while read -r pid; do kill -9 "$pid" 2>/dev/null || true; done
     runc --root "$rn/containerd/state/runc/k8s.io" list -q 2>/dev/null | while read -r id; do
       runc --root "$rn/containerd/state/runc/k8s.io" delete -f "$id" 2>/dev/null || true
     done
