@@ -19,15 +19,11 @@ import (
 	"github.com/stella-ops/stella-plugins/test/e2e/harness"
 )
 
-// cosPromote runs promote of the stable channel without smoke.
+// cosPromote runs promote of the stable channel without smoke (attrPromote
+// with the flags last).
 func cosPromote(h *harness.T, values []string, extra ...string) harness.Result {
 	h.Helper()
-	args := []string{"promote", rbRel, h.Example("deploy/helm/stellaops"), "-n", h.Namespace,
-		"--config", h.Example("deploy/channels.yaml"), "--channel", "stable", "--no-smoke", "--timeout", "2m"}
-	for _, v := range values {
-		args = append(args, "-f", v)
-	}
-	return h.Run(h.Plugin("helm-stella"), append(args, extra...)...)
+	return attrPromote(h, extra, values...)
 }
 
 // cosRow is the table row that starts with key (fields split on blanks).
