@@ -1,6 +1,7 @@
 package helmx
 
 import (
+	"context"
 	"sort"
 	"strconv"
 	"strings"
@@ -113,27 +114,49 @@ func contains(list []string, s string) bool {
 
 // RevisionSince returns, for an operation that started at start on
 // revision from, the revision it created (0 when none): the oldest revision
-// numbered above from that Helm wrote at or after start. Helm's storage
-// keeps a createdAt label only until the record is first updated (an
-// upgrade's pending → deployed rewrites the labels with modifiedAt), so the
-// later of the two counts; a revision made later by someone else is newer
-// still. With from unknown (0), only createdAt is trusted.
-func RevisionSince(revs []Revision) func(start time.Time, from int) int {
+// numbered above from that Helm created at or after start — with from
+// unknown (0), the newest created since start. A revision's creation time is
+// its record's Info.LastDeployed (set when Helm creates the revision, never
+// rewritten), read lazily for the candidates only. The storage labels
+// createdAt/modifiedAt cannot date it: Helm's List/Query hand the stored
+// system labels back as the release's labels, an upgrade copies them from
+// the previous revision, and the Secret/ConfigMap writers re-apply them after
+// setting their own, so a new revision can carry its predecessor's
+// modifiedAt and no createdAt at all.
+func (s *Store) RevisionSince(ctx context.Context, name string, revs []Revision) func(start time.Time, from int) int {
 	return func(start time.Time, from int) int {
 		start = start.Truncate(time.Second)
-		best := 0
+		order := make([]Revision, 0, len(revs))
 		for _, r := range revs {
-			written := r.CreatedAt
-			if from > 0 && r.ModifiedAt.After(written) {
-				written = r.ModifiedAt
-			}
-			if r.Version <= from || written.Before(start) {
-				continue
-			}
-			if from > 0 && (best == 0 || r.Version < best) || from == 0 && r.Version > best {
-				best = r.Version
+			if r.Version > from {
+				order = append(order, r)
 			}
 		}
-		return best
+		SortRevisions(order)
+		if from == 0 { // the newest first
+			for i, j := 0, len(order)-1; i < j; i, j = i+1, j-1 {
+				order[i], order[j] = order[j], order[i]
+			}
+		}
+		for _, r := range order {
+			if at, ok := s.createdAt(ctx, name, r.Version); ok && !at.Before(start) {
+				return r.Version
+			}
+		}
+		return 0
 	}
+}
+
+// createdAt is when Helm created revision version of name (false when it
+// cannot be read).
+func (s *Store) createdAt(ctx context.Context, name string, version int) (time.Time, bool) {
+	rec, err := s.Get(ctx, name, version)
+	if err != nil {
+		return time.Time{}, false
+	}
+	rel, err := rec.Release()
+	if err != nil || rel.Info == nil || rel.Info.LastDeployed.IsZero() {
+		return time.Time{}, false
+	}
+	return rel.Info.LastDeployed.Time, true
 }

@@ -13,6 +13,8 @@ import (
 	"helm.sh/helm/v3/pkg/release"
 	"helm.sh/helm/v3/pkg/storage"
 	"helm.sh/helm/v3/pkg/storage/driver"
+	helmtime "helm.sh/helm/v3/pkg/time"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/stella-ops/stella-plugins/pkg/kube"
@@ -213,15 +215,55 @@ func TestConfigMapAndMemoryDrivers(t *testing.T) {
 }
 
 // The revision an orphaned operation created: above its from revision,
-// written at or after its start — by createdAt, or modifiedAt once Helm
-// rewrote the record's labels (pending → deployed drops createdAt).
+// created at or after its start by its own record's LastDeployed — not by
+// the storage labels, which Helm's upgrade copies from the previous
+// revision (reproduced here through Helm's own Secret driver).
 func TestRevisionSince(t *testing.T) {
-	start := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
-	at := func(d time.Duration) time.Time { return start.Add(d) }
-	revs := []Revision{
-		{Version: 1, CreatedAt: at(-time.Hour), ModifiedAt: at(10 * time.Second)}, // superseded after start
-		{Version: 2, ModifiedAt: at(5 * time.Second)},                             // the operation's, createdAt dropped
-		{Version: 3, CreatedAt: at(time.Minute)},                                  // someone's later upgrade
+	start := time.Now().Add(-time.Minute).Truncate(time.Second) // the labels carry the real clock
+	deployed := func(v int, d time.Duration, st release.Status) *release.Release {
+		r := rel("web", v, st)
+		r.Info.LastDeployed = helmtime.Time{Time: start.Add(d)}
+		return r
+	}
+	c := fake.NewSimpleClientset()
+	d := driver.NewSecrets(c.CoreV1().Secrets("ns"))
+	key := func(v int) string { return fmt.Sprintf("sh.helm.release.v1.web.v%d", v) }
+	r1 := deployed(1, -time.Hour, release.StatusDeployed)
+	if err := d.Create(key(1), r1); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Update(key(1), r1); err != nil { // pending-install → deployed
+		t.Fatal(err)
+	}
+	sec, err := c.CoreV1().Secrets("ns").Get(context.Background(), key(1), metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec.Labels["modifiedAt"] = fmt.Sprint(start.Add(-time.Hour).Unix()) // installed an hour ago
+	if _, err := c.CoreV1().Secrets("ns").Update(context.Background(), sec, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	last, err := d.Query(map[string]string{"name": "web", "owner": "helm"})
+	if err != nil || len(last) != 1 {
+		t.Fatalf("query: %v %d", err, len(last))
+	}
+	r2 := deployed(2, 5*time.Second, release.StatusPendingUpgrade)
+	r2.Labels = last[0].Labels // what action.Upgrade's mergeCustomLabels does
+	for _, write := range []func(string, *release.Release) error{d.Create, d.Update} {
+		if err := write(key(2), r2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Create(key(3), deployed(3, time.Minute, release.StatusDeployed)); err != nil { // someone's later upgrade
+		t.Fatal(err)
+	}
+	s := NewForClient(c, "ns")
+	revs, err := s.Revisions(context.Background(), "web")
+	if err != nil || len(revs) != 3 {
+		t.Fatalf("revisions: %v %+v", err, revs)
+	}
+	if !revs[1].CreatedAt.IsZero() || revs[1].ModifiedAt.After(start) {
+		t.Fatalf("no longer reproduces Helm's label copy (revision 2 dated before the start by its labels): %+v", revs[1])
 	}
 	cases := []struct {
 		name string
@@ -229,14 +271,14 @@ func TestRevisionSince(t *testing.T) {
 		from int
 		want int
 	}{
-		{"from known: the oldest above it written since start", revs, 1, 2},
+		{"from known: the oldest above it created since start", revs, 1, 2},
 		{"from unknown: the newest created since start", revs, 0, 3},
-		{"nothing written since start", revs[:1], 1, 0},
-		{"created before start", []Revision{{Version: 2, CreatedAt: at(-time.Minute)}}, 1, 0},
+		{"nothing created since start", revs[:1], 1, 0},
+		{"created before start", revs[:2], 2, 0},
 	}
-	for _, c := range cases {
-		if got := RevisionSince(c.revs)(start.Add(300*time.Millisecond), c.from); got != c.want {
-			t.Errorf("%s: %d, want %d", c.name, got, c.want)
+	for _, tc := range cases {
+		if got := s.RevisionSince(context.Background(), "web", tc.revs)(start.Add(300*time.Millisecond), tc.from); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
 		}
 	}
 }

@@ -38,7 +38,7 @@ func (p *Promote) execute(ctx context.Context, st *state, res *Result) (err erro
 		}
 	}()
 	j := journal.New(p.cfg.Typed, p.cfg.Namespace)
-	hints := journal.OrphanHints{LastSeen: held.Previous.Renewed, RevisionSince: helmx.RevisionSince(st.revisions)}
+	hints := journal.OrphanHints{LastSeen: held.Previous.Renewed, RevisionSince: helmx.New(p.cfg).RevisionSince(ctx, p.Release, st.revisions)}
 	if res.ClosedEntries, err = j.CloseOrphans(ctx, p.Release, "promote by "+who.User, hints); err != nil {
 		return fmt.Errorf("promote: journal: %w", err)
 	}

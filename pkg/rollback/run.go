@@ -71,7 +71,7 @@ func (r *Rollback) perform(ctx context.Context, res *Result, target *release.Rel
 	bg := context.WithoutCancel(ctx)
 	defer func() { _ = held.Release(bg) }()
 	j := journal.New(r.cfg.Typed, r.cfg.Namespace)
-	hints := journal.OrphanHints{LastSeen: held.Previous.Renewed, RevisionSince: helmx.RevisionSince(r.revisions)}
+	hints := journal.OrphanHints{LastSeen: held.Previous.Renewed, RevisionSince: helmx.New(r.cfg).RevisionSince(ctx, r.Release, r.revisions)}
 	if res.ClosedEntries, err = j.CloseOrphans(ctx, r.Release, "safe-rollback by "+who.User, hints); err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
