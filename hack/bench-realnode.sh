@@ -5,7 +5,7 @@
 # --timeout BENCH_ATOMIC_TIMEOUT_REAL (2m)` (the real helm v3 CLI) on the same
 # chart, and the verdict latency after the kubelet first reports the failure
 # (a pod watch stamps when the API server first shows the authority container
-# terminated non-zero after a restart, or waiting CrashLoopBackOff; the
+# terminated non-zero, waiting CrashLoopBackOff, or restarted; the
 # verdict is the journal entry's end minus its rollback). Prints a markdown
 # section; exits 0 with a one-line note when the machine has no real node.
 set -euo pipefail
@@ -80,8 +80,13 @@ print(f'{ts(e["end"]) - rb:.3f} {rb:.3f} {ev.get("reason", "-")} {ev.get("pod", 
 PY
 )
 kill "$watch_pid" 2>/dev/null || true; watch_pid=
-# first report: a restarted container terminated non-zero, or waiting CrashLoopBackOff
-first=$(awk '{for (i=3;i<=NF;i+=2) if (($i+0) >= 1 && ($(i+1) ~ /^(Error|OOMKilled):[1-9]/ || $(i+1) ~ /^CrashLoopBackOff/)) {print $1; exit}}' "$work/watch")
+# first report of the failure: a container terminated non-zero, waiting
+# CrashLoopBackOff, or a restartCount higher than the pod's last report (the
+# kubelet restarts a first crash at once, so the API server may only ever show
+# it as running again with restartCount 1)
+first=$(awk '{for (i=3;i<=NF;i+=2) {k=$2 "/" i; r=$i+0
+  if ($(i+1) ~ /^(Error|OOMKilled):[1-9]/ || $(i+1) ~ /^CrashLoopBackOff/ || r > seen[k]+0) {print $1; exit}
+  seen[k]=r}}' "$work/watch")
 latency=$( [ -n "$first" ] && echo "$verdict_at - $first" | bc || echo "n/a")
 t_verdict=$(echo "$verdict_at - $t0" | bc)
 
@@ -108,7 +113,7 @@ stable window the first all-Ready snapshot passes, for promote and \`helm --atom
 | \`helm upgrade --atomic --timeout $atomic\` | $hcode | – ($( [ "$hcode" = 0 ] && echo "no verdict: passed the crash loop at its first Ready" || echo "no verdict: waits its timeout")) | $( [ "$hcode" = 0 ] && echo "not rolled back ($(f "$t_helm"))" || f "$t_helm") |
 
 Verdict latency after the kubelet first reported the failure (the API server's first pod status with the
-restarted container terminated non-zero or waiting CrashLoopBackOff, stamped by a watch; the verdict is the
+container terminated non-zero, waiting CrashLoopBackOff or with a higher restartCount, stamped by a watch; the verdict is the
 journal entry's end minus its rollback): **$( [ "$latency" = n/a ] && echo n/a || f "$latency")** (goal ≤ 1 s).
 Evidence: pod $pod, reason $reason. helm said: \`$(grep -m1 -i error "$work/helm.out" | cut -c1-160)\`.
 EOF

@@ -28,7 +28,10 @@ type Facts struct {
 	// LockHolderGone: the lock's holder ran on this host under a pid that
 	// no longer exists (lock.HolderGone).
 	LockHolderGone bool
-	Now            time.Time
+	// RolledBack maps a revision that a journaled promote rolled back (its
+	// target, judged unhealthy) to that promote's journal entry.
+	RolledBack map[int]string
+	Now        time.Time
 }
 
 // Target is what the release rolls back to.
@@ -178,10 +181,31 @@ func (o *Options) previous(f Facts, from helmx.Revision, inHistory func(int) boo
 		return fromBookmark(b), rule + fmt.Sprintf(" (revision %d, pruned from Helm's history: restored from bookmark %s)", b.Revision, b.Name), nil
 	}
 	if inHelm {
+		if id, bad := f.RolledBack[best.Version]; bad {
+			return Target{}, "", rolledBackRefusal(f, from, best.Version, id)
+		}
 		return Target{Revision: best.Version}, rule, nil
 	}
 	return Target{}, "", exit.Refusal("release %q has no deployed or superseded revision before %d in Helm's history or in a bookmark: nothing to roll back to",
 		f.Release, from.Version)
+}
+
+// rolledBackRefusal refuses the default target when it is the revision a
+// promote already judged unhealthy and rolled back: helm rollback would
+// re-deploy it; at 3 a.m. that is never what "roll back" means.
+func rolledBackRefusal(f Facts, from helmx.Revision, bad int, id string) error {
+	hint := "name a target with --revision N or --to-bookmark NAME"
+	var older []int
+	for _, r := range f.Revisions {
+		if _, rb := f.RolledBack[r.Version]; r.Version < bad && !rb && (r.Status == "deployed" || r.Status == "superseded") {
+			older = append(older, r.Version)
+		}
+	}
+	if len(older) > 0 {
+		hint = fmt.Sprintf("to go further back, name the target: --revision %d (or --to-bookmark NAME)", older[len(older)-1])
+	}
+	return exit.Refusal("the revision before %d of %q is %d, which promote rolled back as unhealthy (journal %s): a default rollback would re-deploy it; %s",
+		from.Version, f.Release, bad, id, hint)
 }
 
 // newestRevisionBookmark is the bookmark of the highest revision keep

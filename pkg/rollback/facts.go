@@ -6,12 +6,12 @@ import (
 	"time"
 
 	"helm.sh/helm/v3/pkg/release"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
-	"github.com/stella-ops/stella-plugins/pkg/kube"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
 )
@@ -64,26 +64,42 @@ func (r *Rollback) facts(ctx context.Context, store *helmx.Store) (Facts, error)
 		if rel.Info != nil && !rel.Info.LastDeployed.IsZero() {
 			f.PendingSince = rel.Info.LastDeployed.Time
 		}
-		if f.PendingBy, err = inFlight(ctx, r.cfg, r.Release); err != nil {
-			return f, err
-		}
+	}
+	_, pending := helmx.PendingRevision(f.Revisions)
+	es, err := journal.New(r.cfg.Typed, r.cfg.Namespace).List(ctx, r.Release, time.Time{})
+	switch {
+	case err != nil && (pending || !apierrors.IsForbidden(err)):
+		return f, fmt.Errorf("read journal: %w", err)
+	case err != nil: // a read-only caller: no journal facts, as before
+		return f, nil
+	}
+	f.RolledBack = rolledBack(es)
+	if pending {
+		f.PendingBy = inFlight(es)
 	}
 	return f, nil
 }
 
-// inFlight is the newest journal entry of rel still in progress, if any.
-func inFlight(ctx context.Context, cfg *kube.Config, rel string) (*journal.Entry, error) {
-	es, err := journal.New(cfg.Typed, cfg.Namespace).List(ctx, rel, time.Time{})
-	if err != nil {
-		return nil, fmt.Errorf("read journal: %w", err)
-	}
+// inFlight is the newest journal entry still in progress, if any.
+func inFlight(es []journal.Entry) *journal.Entry {
 	var newest *journal.Entry
 	for i := range es {
 		if es[i].Outcome == journal.InProgress && (newest == nil || es[i].Start.After(newest.Start)) {
 			newest = &es[i]
 		}
 	}
-	return newest, nil
+	return newest
+}
+
+// rolledBack maps each revision a promote rolled back to its entry.
+func rolledBack(es []journal.Entry) map[int]string {
+	out := map[int]string{}
+	for _, e := range es {
+		if e.Operation == journal.Promote && e.Outcome == journal.RolledBack && e.To.Revision > 0 {
+			out[e.To.Revision] = e.ID
+		}
+	}
+	return out
 }
 
 func (r *Rollback) release(ctx context.Context, store *helmx.Store, version int) (*release.Release, error) {

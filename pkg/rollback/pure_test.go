@@ -122,3 +122,20 @@ func TestClassify(t *testing.T) {
 		}
 	}
 }
+
+func TestRolledBack(t *testing.T) {
+	es := []journal.Entry{
+		{ID: "p1", Operation: journal.Promote, Outcome: journal.RolledBack, To: journal.Revision{Revision: 3}},
+		{ID: "p2", Operation: journal.Promote, Outcome: journal.Succeeded, To: journal.Revision{Revision: 5}},
+		{ID: "p3", Operation: journal.Promote, Outcome: journal.RolledBack}, // no revision created
+		{ID: "r1", Operation: journal.SafeRollback, Outcome: journal.RolledBack, To: journal.Revision{Revision: 6}},
+		{ID: "p4", Operation: journal.Promote, Outcome: journal.Failed, To: journal.Revision{Revision: 7}}, // left in place, marked failed
+	}
+	got := rolledBack(es)
+	if len(got) != 1 || got[3] != "p1" {
+		t.Fatalf("rolledBack = %v, want only 3 → p1", got)
+	}
+	if in := inFlight(append(es, journal.Entry{ID: "x", Outcome: journal.InProgress})); in == nil || in.ID != "x" {
+		t.Fatalf("inFlight = %+v", in)
+	}
+}

@@ -154,6 +154,18 @@ func TestPlainChart(t *testing.T) {
 		if s := c.history(); s[len(s)-1].Info.Status != "deployed" || s[len(s)-1].Version != 4 {
 			t.Fatalf("after rollback: %+v", s)
 		}
+		// a bare safe-rollback now would re-deploy revision 3, the one
+		// promote just rolled back: refused, nothing changed
+		r = c.run(nil, "safe-rollback", "web", "--timeout", "2m")
+		expectExit(t, r, 5, "bare safe-rollback onto the revision promote rolled back")
+		want := "the revision before 4 of \"web\" is 3, which promote rolled back as unhealthy (journal " + e.ID +
+			"): a default rollback would re-deploy it; to go further back, name the target: --revision 2"
+		if !strings.Contains(r.Stderr, want) {
+			t.Fatalf("refusal lacks %q:\n%s", want, r.Stderr)
+		}
+		if s := c.history(); len(s) != 4 || s[3].Info.Status != "deployed" || c.lastEntry().ID != e.ID {
+			t.Fatalf("the refusal changed something: %+v", s)
+		}
 	})
 
 	t.Run("safe-rollback", func(t *testing.T) {
