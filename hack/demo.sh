@@ -126,7 +126,9 @@ realnode_scenes() { # the failure scenes again, on the real node: real crash, re
   step "the real node: the authority really crashes (exit 1 after 1 s): certain failure, rollback, its real log lines"
   local crash; crash=$(mktemp --suffix .yaml)
   sed 's/  authority: \[serve, /  authority: [crash, -after=1s, /' "$lv" >"$crash"
-  expect 2 $hs promote stellaops "$chart" -f "$crash" --channel local --config "$cfg" -n "$real" --timeout 15m
+  # --stable-for: the stand-in is Ready for a moment after each start; without a stable window the first
+  # all-Ready snapshot passes (as helm --atomic does), see docs/promote.md
+  expect 2 $hs promote stellaops "$chart" -f "$crash" --channel local --config "$cfg" -n "$real" --timeout 15m --stable-for 10s
   rm -f "$crash"
   $ks journal stellaops -n "$real" -o yaml | grep -A4 'logTail:' | head -n 12 >&2
   "$helm" uninstall stellaops -n "$real" --wait --timeout 60s >/dev/null 2>&1
