@@ -45,9 +45,10 @@ now() { date +%s.%N; }
 log "install (healthy) on the real node"
 t0=$(now); promote -f "$vals" --timeout 2m >/dev/null; t_install=$(echo "$(now) - $t0" | bc)
 
-# the watch: every change of the authority pods, stamped on arrival
+# the watch: every change of the authority pods, stamped on arrival (a go-template:
+# kubectl's jsonpath printer ends a watch silently at a pod without containerStatuses)
 "$kubectl" get pods -n "$ns" -l app.kubernetes.io/name=authority -w --output-watch-events \
-  -o jsonpath='{.object.metadata.name}{range .object.status.containerStatuses[*]} {.restartCount} {.state.waiting.reason}{.state.terminated.reason}:{.state.terminated.exitCode}{end}{"\n"}' 2>/dev/null |
+  -o go-template='{{.object.metadata.name}}{{range .object.status.containerStatuses}} {{.restartCount}} {{with .state.waiting}}{{.reason}}{{end}}{{with .state.terminated}}{{.reason}}:{{.exitCode}}{{else}}:{{end}}{{end}}{{"\n"}}' 2>"$work/watch.err" |
   while read -r line; do echo "$(now) $line"; done > "$work/watch" &
 watch_pid=$!
 sleep 1
@@ -88,6 +89,7 @@ first=$(awk '{for (i=3;i<=NF;i+=2) {k=$2 "/" i; r=$i+0
   if ($(i+1) ~ /^(Error|OOMKilled):[1-9]/ || $(i+1) ~ /^CrashLoopBackOff/ || r > seen[k]+0) {print $1; exit}
   seen[k]=r}}' "$work/watch")
 latency=$( [ -n "$first" ] && echo "$verdict_at - $first" | bc || echo "n/a")
+[ -n "$first" ] || log "no failure report in the watch ($(wc -l <"$work/watch") lines; $(head -c 300 "$work/watch.err"))"
 t_verdict=$(echo "$verdict_at - $t0" | bc)
 
 log "helm upgrade --atomic --timeout $atomic (same values)"
