@@ -11,11 +11,9 @@ import (
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/interrupt"
-	"github.com/stella-ops/stella-plugins/pkg/startup" // collector off during package init
 )
 
 func main() {
-	startup.Done()
 	ctx, abort, stop := interrupt.Notify(context.Background())
 	root := newRoot(os.Stdout, os.Stderr)
 	root.abort = abort
