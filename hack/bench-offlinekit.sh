@@ -68,25 +68,40 @@ total=$(du -sb "$work/storage" | cut -f1)
 now() { date +%s.%N; }
 since() { echo "$(now) - $1" | bc -l; }
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-kit() { bin/helm-stella offline-kit images --config "$work/kit-tree/channels.yaml" --channel airgap \
-  --offline-kit-dir "$work/kit" --plain-http >/dev/null 2>"$work/kit.err" || { log "offline-kit images failed: $(cat "$work/kit.err")"; exit 1; }; }
+kit=(bin/helm-stella offline-kit images --config "$work/kit-tree/channels.yaml" --channel airgap --offline-kit-dir "$work/kit" --plain-http)
 # rounds interleave the peer and both runs (the machine is shared: medians of the same rounds)
+# cpu runs a command (stdout discarded) and prints its user+sys seconds (GNU time; "nan" without it):
+# wall time on a loaded machine is mostly waiting for a CPU, CPU time is what each command costs.
+cpu() {
+  local rc=0
+  if [ -x /usr/bin/time ]; then /usr/bin/time -f '%U %S' -o "$work/cpu" "$@" >/dev/null 2>"$work/cmd.err" || rc=$?
+  else echo nan nan >"$work/cpu"; "$@" >/dev/null 2>"$work/cmd.err" || rc=$?; fi
+  if [ "$rc" != 0 ]; then log "$* failed: $(cat "$work/cmd.err")"; return 1; fi
+  awk '{print $1 + $2}' "$work/cpu"
+}
 log "$rounds round(s): crane pull, offline-kit images, offline-kit images again, helm-stella version, crane version"
-: >"$work/times"
+: >"$work/times"; : >"$work/cpus"
 for _ in $(seq "$rounds"); do
   rm -rf "$work/crane-oci" "$work/kit"; sync # syncs between commands: none pays for another's writeback
-  t0=$(now); "$crane" pull --insecure --format=oci "${pulls[@]}" "$work/crane-oci"; c=$(since "$t0"); sync
-  t0=$(now); kit; k=$(since "$t0"); sync
-  t0=$(now); kit; r=$(since "$t0")
-  t0=$(now); bin/helm-stella version >/dev/null; v=$(since "$t0")
-  t0=$(now); "$crane" version >/dev/null; cv=$(since "$t0")
+  t0=$(now); cc=$(cpu "$crane" pull --insecure --format=oci "${pulls[@]}" "$work/crane-oci"); c=$(since "$t0"); sync
+  t0=$(now); kc=$(cpu "${kit[@]}"); k=$(since "$t0"); sync
+  t0=$(now); rcpu=$(cpu "${kit[@]}"); r=$(since "$t0")
+  t0=$(now); vc=$(cpu bin/helm-stella version); v=$(since "$t0")
+  t0=$(now); cvc=$(cpu "$crane" version); cv=$(since "$t0")
   echo "$c $k $r $v $cv" | awk '{printf "%.4f %.4f %.4f %.4f %.4f %.4f %.4f %.4f %.4f\n",
     $1, $2, $3, $4, $5, $2 / $1, $3 / $2, ($3 - $4) / $2, ($2 - $4) / ($1 - $5)}' >>"$work/times"
+  echo "$cc $kc $rcpu $vc $cvc" >>"$work/cpus"
 done
-col() { awk -v c="$1" '{print $c}' "$work/times" | median; }
+col() { awk -v c="$1" '{print $c}' "${2:-$work/times}" | median; }
 crane_s=$(col 1); kit_s=$(col 2); rerun_s=$(col 3); start_s=$(col 4); cstart_s=$(col 5) # medians of each command
 ratio=$(col 6); rr=$(col 7); ownr=$(col 8); xfer=$(col 9)                              # medians of the per-round ratios
+cpus=("" "$(col 1 "$work/cpus")" "$(col 2 "$work/cpus")" "$(col 3 "$work/cpus")" "$(col 4 "$work/cpus")" "$(col 5 "$work/cpus")")
 kit_bytes=$(du -sb "$work/kit/images" | cut -f1); crane_bytes=$(du -sb "$work/crane-oci" | cut -f1)
+reqs() { sleep 0.5; grep -cE '"(GET|HEAD|PUT|POST|PATCH|DELETE) ' "$work/registry.log" || true; } # the access log lags the response
+rm -rf "$work/crane-oci" "$work/kit"; r0=$(reqs)                                                     # requests, one more run each
+cpu "$crane" pull --insecure --format=oci "${pulls[@]}" "$work/crane-oci" >/dev/null; r1=$(reqs)
+cpu "${kit[@]}" >/dev/null; r2=$(reqs); cpu "${kit[@]}" >/dev/null; r3=$(reqs)
+crane_reqs=$((r1 - r0)); kit_reqs=$((r2 - r1)); rerun_reqs=$((r3 - r2))
 
 log "pushing $refs small images for align --check-registry"
 for i in $(seq -w 1 "$refs"); do echo "c$i $(mkimage "check/c$i" 512)"; done | tree "$work/check-tree"
@@ -111,27 +126,29 @@ met() { if [ "$(echo "$1 <= $2" | bc -l)" = 1 ]; then echo met; else echo "**not
   echo "images into an empty kit, the same again, helm-stella version, crane version; a sync between commands); medians of the times and"
   echo "of the per-round ratios. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
-  echo "| command | wall (s, median) | layout on disk |"
-  echo "|---|---:|---:|"
-  printf '| crane pull --format=oci (%d refs) | %.2f | %s MiB |\n' "$n" "$crane_s" "$((crane_bytes / 1048576))"
-  printf '| helm stella offline-kit images (first run) | %.2f | %s MiB |\n' "$kit_s" "$((kit_bytes / 1048576))"
-  printf '| helm stella offline-kit images (nothing new) | %.3f | — |\n' "$rerun_s"
-  printf '| helm-stella version (process start-up alone) | %.3f | — |\n' "$start_s"
-  printf '| crane version (process start-up alone) | %.3f | — |\n' "$cstart_s"
-  printf '| helm stella align --check-registry (%d pins) | %.2f | %d HEAD / %d requests in all |\n' "$refs" "$check_s" "$heads" "$alls"
+  echo "| command | wall (s, median) | CPU user+sys (s, median) | layout on disk, registry requests |"
+  echo "|---|---:|---:|---:|"
+  printf '| crane pull --format=oci (%d refs) | %.2f | %.2f | %s MiB, %d requests |\n' "$n" "$crane_s" "${cpus[1]}" "$((crane_bytes / 1048576))" "$crane_reqs"
+  printf '| helm stella offline-kit images (first run) | %.2f | %.2f | %s MiB, %d requests |\n' "$kit_s" "${cpus[2]}" "$((kit_bytes / 1048576))" "$kit_reqs"
+  printf '| helm stella offline-kit images (nothing new) | %.3f | %.3f | %d requests |\n' "$rerun_s" "${cpus[3]}" "$rerun_reqs"
+  printf '| helm-stella version (process start-up alone) | %.3f | %.3f | — |\n' "$start_s" "${cpus[4]}"
+  printf '| crane version (process start-up alone) | %.3f | %.3f | — |\n' "$cstart_s" "${cpus[5]}"
+  printf '| helm stella align --check-registry (%d pins) | %.2f | — | %d HEAD / %d requests in all |\n' "$refs" "$check_s" "$heads" "$alls"
   echo
   printf -- '- offline-kit images: %.2f× crane pull (goal ≤ 1.1×): %s; each without its own process start-up (version): %.2f×\n' \
     "$ratio" "$(met "$ratio" 1.1)" "$xfer"
   printf -- '- second run, nothing new: %.3f× the first (goal ≤ 0.05×): %s; of it, process start-up alone (helm-stella version) is %.3f× (medians), the run'"'"'s own work (rerun − start-up) %.3f×\n' \
     "$rr" "$(met "$rr" 0.05)" "$startr" "$ownr"
+  printf -- '- CPU (user+sys, medians): offline-kit images %.2f s, crane pull %.2f s (%.2f×); rerun %.3f s, of which start-up (version) %.3f s\n' \
+    "${cpus[2]}" "${cpus[1]}" "$(echo "${cpus[2]} / ${cpus[1]}" | bc -l)" "${cpus[3]}" "${cpus[4]}"
   printf -- '- align --check-registry, %d pins: %.2f s (goal ≤ 2 s): %s; %d requests (goal = pins): %s\n' "$refs" "$check_s" \
     "$(met "$check_s" 2)" "$alls" "$( [ "$alls" = "$refs" ] && echo met || echo '**not met**')"
   echo
-  echo "Why: each layer is hashed once (go-containerregistry's own digest check, as in crane; the kit no"
-  echo "longer hashes it a second time), so a first run costs about the CPU of crane pull; the remaining wall-time"
-  echo "gap on this shared 2-CPU machine is not explained by CPU (see docs/benchmarks.md). The rerun stats local"
-  echo "blobs (presence and size), makes no request and rewrites no file: what remains is the process start-up"
-  echo "of a binary linking the Helm SDK and client-go. The check sends one HEAD per pin with credentials up"
-  echo "front (no /v2/ ping, no token round trip on a basic-auth registry)."
+  echo "Why: the first run does crane's work with crane's requests (a manifest, a config and the layers per"
+  echo "image, each layer hashed once by go-containerregistry's own check), at about crane's CPU; on this"
+  echo "shared 2-CPU machine the wall-time ratio mostly measures the load (see docs/benchmarks.md). The rerun"
+  echo "stats local blobs (presence and size), makes no request and rewrites no file: what remains is the"
+  echo "process start-up of a binary linking the Helm SDK and client-go (package init of libraries). The check"
+  echo "sends one HEAD per pin with credentials up front (no /v2/ ping, no token round trip on basic auth)."
 } >docs/benchmarks-offlinekit.md
 cat docs/benchmarks-offlinekit.md
