@@ -142,11 +142,7 @@ func RenderDeleted(w io.Writer, f output.Format, s *Summary) error {
 
 // names is -o name of bookmarks: bookmark/NAME each.
 func names(s ...Summary) []string {
-	out := make([]string, 0, len(s))
-	for _, b := range s {
-		out = append(out, output.Name(Kind, b.Name))
-	}
-	return out
+	return output.Names(Kind, s, func(b Summary) string { return b.Name })
 }
 
 // RenderList writes bookmark summaries: a BookmarkList when structured.

@@ -14,12 +14,11 @@ const MirrorKind = "DebugStoreMirrorResult"
 // file of the store).
 func Render(w io.Writer, f output.Format, res *Result) error {
 	if !f.IsTable() {
-		var names []string
+		var files []File
 		if res.Store != nil {
-			for _, fl := range res.Store.Files {
-				names = append(names, output.Name("debugfile", fl.Path))
-			}
+			files = res.Store.Files
 		}
+		names := output.Names("debugfile", files, func(fl File) string { return fl.Path })
 		return output.Print(w, f, output.Result{Kind: MirrorKind, Value: res, Names: names})
 	}
 	state := "written"

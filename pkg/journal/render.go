@@ -24,10 +24,7 @@ func Render(w io.Writer, f output.Format, r Report) error {
 		r.Entries = []Entry{}
 	}
 	if !f.IsTable() {
-		names := make([]string, 0, len(r.Entries))
-		for _, e := range r.Entries {
-			names = append(names, output.Name("journalentry", e.ID))
-		}
+		names := output.Names("journalentry", r.Entries, func(e Entry) string { return e.ID })
 		return output.Print(w, f, output.Result{Kind: Kind, Value: r, Names: names})
 	}
 	wide := f == output.Wide // wide: an ID column first, the reason not shortened

@@ -21,12 +21,11 @@ const Flags output.Format = "flags"
 // image/COMPONENT of each image of the kit).
 func RenderImages(w io.Writer, f output.Format, res *ImagesResult) error {
 	if !f.IsTable() {
-		var names []string
+		var images []Image
 		if res.Manifest != nil {
-			for _, img := range res.Manifest.Images {
-				names = append(names, output.Name("image", img.Component))
-			}
+			images = res.Manifest.Images
 		}
+		names := output.Names("image", images, func(img Image) string { return img.Component })
 		return output.Print(w, f, output.Result{Kind: ImagesKind, Value: res, Names: names})
 	}
 	t := output.NewTable(w)
@@ -56,10 +55,7 @@ func RenderPush(w io.Writer, f output.Format, res *PushResult) error {
 		}
 		return nil
 	case !f.IsTable():
-		names := make([]string, 0, len(res.Images))
-		for _, p := range res.Images {
-			names = append(names, output.Name("image", p.Component))
-		}
+		names := output.Names("image", res.Images, func(p Pushed) string { return p.Component })
 		return output.Print(w, f, output.Result{Kind: PushKind, Value: res, Names: names})
 	}
 	for _, p := range res.Images {

@@ -37,6 +37,15 @@ func List(kind string, items any, names []string) Result {
 // Name is one -o name line: the lower-cased kind, a slash and the name.
 func Name(kind, name string) string { return strings.ToLower(kind) + "/" + name }
 
+// Names is -o name of items: one kind/name line each.
+func Names[T any](kind string, items []T, name func(T) string) []string {
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, Name(kind, name(it)))
+	}
+	return out
+}
+
 // Print writes r in the structured format f (anything but table and wide)
 // through cli-runtime's printers; -o name prints r.Names one a line. A
 // template that fails on r is invalid input naming the flag (exit 4).

@@ -15,10 +15,7 @@ const Kind = "SmokeResult"
 // line; or structured (-o name: smokecheck/NAME of each check).
 func Render(w io.Writer, f output.Format, col output.Colorizer, s *Summary) error {
 	if !f.IsTable() {
-		names := make([]string, 0, len(s.Results))
-		for _, r := range s.Results {
-			names = append(names, output.Name("smokecheck", r.Name))
-		}
+		names := output.Names("smokecheck", s.Results, func(r Result) string { return r.Name })
 		return output.Print(w, f, output.Result{Kind: Kind, Value: s, Names: names})
 	}
 	t := output.NewTable(w)

@@ -46,7 +46,7 @@ const Kind = "VerifyResult"
 // Output is r for the structured printers; -o name lists its workloads.
 func (r *Result) Output() output.Result {
 	names := make([]string, 0, len(r.Workloads))
-	for _, wl := range r.Workloads {
+	for _, wl := range r.Workloads { // each its own kind: deployment/web
 		names = append(names, output.Name(wl.Kind, wl.Name))
 	}
 	return output.Result{Kind: Kind, Value: r, Names: names}
