@@ -65,6 +65,8 @@ expect 0 $ks bookmark list stellaops -n "$ns"
 
 step "runbook §3: verify pods (running digests must equal the edge manifest's pins)"
 expect 0 $ks verify-pods stellaops -n "$ns" --channel edge --config "$cfg"
+expect 0 $ks verify-pods stellaops -n "$ns" -o name     # kubectl-grade -o (docs/output.md): name, wide, jsonpath, go-template
+expect 0 $ks verify-pods stellaops -n "$ns" -o jsonpath='{.kind} {.verdict}{"\n"}'
 
 standins() { # channel: stand-in servers for the services, reached through the API server (kwok port-forward)
   [ -n "$standin_pid" ] && kill "$standin_pid" 2>/dev/null && wait "$standin_pid" 2>/dev/null
@@ -138,6 +140,7 @@ realnode_scenes
 step "runbook §6: the operations journal and its drill-log rows"
 expect 0 $ks journal stellaops -n "$ns"
 expect 0 $ks journal stellaops -n "$ns" --format markdown
+expect 0 $ks journal stellaops -n "$ns" -o go-template='{{range .entries}}{{.id}} {{.outcome}}{{"\n"}}{{end}}'
 
 # --- any chart, without channels (issue 16): a chart a new user brings, in a temp dir ---
 step "any chart, no channels file: promote (alignment skipped), a bad image rolled back fast, safe-rollback, --history-max"

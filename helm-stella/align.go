@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
+	stella "github.com/stella-ops/stella-plugins/internal/cli"
 	"github.com/stella-ops/stella-plugins/pkg/align"
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
@@ -40,7 +41,7 @@ Exit codes: 0 aligned · 2 drift · 4 invalid input (nothing changed).`,
 			if a.Fix && !a.DryRun {
 				interrupt.Hold() // writes files: a first Ctrl-C is not obeyed half-way through the write
 			}
-			f, err := output.ParseFormat(o, output.Table, output.Wide, output.JSON, output.YAML)
+			f, err := output.ParseFormat(o)
 			if err != nil {
 				return err
 			}
@@ -87,5 +88,5 @@ func bindAlignFlags(cmd *cobra.Command, a *align.Align, config, o *string) {
 	fl.BoolVar(&a.Lint, "lint", false, "also helm-lint and render values targets, validate compose targets")
 	fl.BoolVar(&a.CheckRegistry, "check-registry", false, "HEAD every pin's digest in the registry targets pull from (after --registry-map)")
 	bindRegistryFlags(fl, &a.Registry)
-	fl.StringVarP(o, "output", "o", "table", "output format: table (what needs attention)|wide (every row)|json|yaml")
+	stella.OutputFlag(fl, o)
 }

@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	stella "github.com/stella-ops/stella-plugins/internal/cli"
 	"github.com/stella-ops/stella-plugins/pkg/debugstore"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/kit"
@@ -64,26 +64,13 @@ are refused.`,
 			if err != nil {
 				return err
 			}
-			return renderMirror(r.out, f, res)
+			return debugstore.Render(r.out, f, res)
 		},
 	}
 	cmd.Flags().StringVar(&m.ReleaseDir, "release-dir", "", "release output holding debug/.build-id (required)")
 	cmd.Flags().StringVar(&m.KitDir, "offline-kit-dir", "", "offline kit directory, created when missing (required)")
-	cmd.Flags().StringVarP(&o, "output", "o", "table", "output format: table|json|yaml")
+	stella.OutputFlag(cmd.Flags(), &o)
 	return cmd
-}
-
-func renderMirror(w io.Writer, f output.Format, res *debugstore.Result) error {
-	if f != output.Table {
-		return output.Structured(w, f, res)
-	}
-	state := "written"
-	if !res.Written {
-		state = "unchanged"
-	}
-	_, err := fmt.Fprintf(w, "debug store %s: %d file(s), %d copied, %d unchanged, %d removed\n",
-		state, len(res.Store.Files), len(res.Copied), len(res.Unchanged), len(res.Removed))
-	return err
 }
 
 func newKitVerifyCmd(r *root) *cobra.Command {
@@ -108,7 +95,7 @@ func newKitVerifyCmd(r *root) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := renderVerify(r.out, f, res); err != nil {
+			if err := kit.RenderVerify(r.out, f, args[0], res); err != nil {
 				return err
 			}
 			if len(res.Problems) > 0 {
@@ -118,20 +105,8 @@ func newKitVerifyCmd(r *root) *cobra.Command {
 		},
 	}
 	cmd.Flags().IntVar(&jobs, "jobs", jobs, "files hashed in parallel")
-	cmd.Flags().StringVarP(&o, "output", "o", "table", "output format: table|json|yaml")
+	stella.OutputFlag(cmd.Flags(), &o)
 	return cmd
-}
-
-func renderVerify(w io.Writer, f output.Format, res *kit.VerifyResult) error {
-	if f != output.Table {
-		return output.Structured(w, f, res)
-	}
-	for _, p := range res.Problems {
-		fmt.Fprintln(w, "FAIL "+p)
-	}
-	_, err := fmt.Fprintf(w, "verified %d image(s), %d blob(s), %d file(s), %d debug file(s): %d problem(s)\n",
-		res.Images, res.Blobs, res.Files, res.Debug, len(res.Problems))
-	return err
 }
 
 // bindRegistryFlags binds how registries are reached (align and offline-kit);

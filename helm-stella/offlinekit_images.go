@@ -1,11 +1,9 @@
 package main
 
 import (
-	"fmt"
-	"io"
-
 	"github.com/spf13/cobra"
 
+	stella "github.com/stella-ops/stella-plugins/internal/cli"
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/kit"
@@ -39,10 +37,7 @@ Credentials: --registry-config and the docker config.`,
 			if err != nil {
 				return err
 			}
-			if f != output.Table {
-				return output.Structured(r.out, f, res)
-			}
-			return renderImages(r.out, res)
+			return kit.RenderImages(r.out, f, res)
 		},
 	}
 	fl := cmd.Flags()
@@ -51,22 +46,8 @@ Credentials: --registry-config and the docker config.`,
 	fl.StringVar(&op.KitDir, "offline-kit-dir", "", "offline kit directory, created when missing (required)")
 	fl.StringVar(&op.Platform, "platform", "", "keep only this platform (os/arch[/variant]) of multi-arch images")
 	bindRegistryFlags(fl, &op.Registry)
-	fl.StringVarP(&o, "output", "o", "table", "output format: table|json|yaml")
+	stella.OutputFlag(fl, &o)
 	return cmd
-}
-
-func renderImages(w io.Writer, res *kit.ImagesResult) error {
-	t := output.NewTable(w)
-	output.Row(t, "COMPONENT", "DIGEST", "SIZE", "REFERENCE")
-	for _, img := range res.Manifest.Images {
-		output.Row(t, img.Component, img.Digest, kit.Bytes(img.Size), img.Reference)
-	}
-	if err := t.Flush(); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintf(w, "%d image(s): %d copied, %d already present; %s downloaded; %d file(s)\n",
-		len(res.Manifest.Images), len(res.Copied), len(res.Present), kit.Bytes(res.Bytes), len(res.Manifest.Files))
-	return err
 }
 
 func newKitPushCmd(r *root) *cobra.Command {
@@ -89,7 +70,7 @@ align map the mirror back to the release manifest.`,
 			return nil
 		},
 		RunE: func(c *cobra.Command, args []string) error {
-			f, err := output.ParseFormat(o, output.Table, output.JSON, output.YAML, "flags")
+			f, err := output.ParseFormat(o, kit.Flags)
 			if err != nil {
 				return err
 			}
@@ -98,38 +79,12 @@ align map the mirror back to the release manifest.`,
 			if err != nil {
 				return err
 			}
-			return renderPush(r.out, f, res)
+			return kit.RenderPush(r.out, f, res)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&op.Target, "registry", "", "mirror registry HOST[:PORT][/PREFIX] (required)")
 	bindRegistryFlags(fl, &op.Registry)
-	fl.StringVarP(&o, "output", "o", "table", "output format: table|json|yaml|flags (flags: only the --registry-map flags)")
+	stella.OutputFlag(fl, &o, "flags (only the --registry-map flags)")
 	return cmd
-}
-
-func renderPush(w io.Writer, f output.Format, res *kit.PushResult) error {
-	switch f {
-	case output.Table:
-	case "flags":
-		for i, m := range res.RegistryMap {
-			sep := " "
-			if i == len(res.RegistryMap)-1 {
-				sep = "\n"
-			}
-			fmt.Fprintf(w, "--registry-map %s%s", m, sep)
-		}
-		return nil
-	default:
-		return output.Structured(w, f, res)
-	}
-	for _, p := range res.Images {
-		fmt.Fprintf(w, "pushed %s %s\n", p.Component, p.Reference)
-	}
-	fmt.Fprint(w, "align with:")
-	for _, m := range res.RegistryMap {
-		fmt.Fprintf(w, " --registry-map %s", m)
-	}
-	_, err := fmt.Fprintln(w)
-	return err
 }

@@ -86,7 +86,7 @@ Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
 	bindRegistryFlags(f, &p.Registry)
 	f.BoolVar(&p.GitCommit, "git-commit", false, "with --files-only: commit exactly the changed files plus a new or modified --release manifest (refused on uncommitted changes in the channel's files)")
 	f.BoolVar(&p.GitTag, "git-tag", false, "with --files-only: tag the promotion commit (stable: VERSION, airgap: VERSION-airgap; other channels: refused); an identical rerun is a no-op")
-	f.StringVarP(&fl.output, "output", "o", "table", "output format: table|json|yaml")
+	stella.OutputFlag(f, &fl.output)
 	return cmd
 }
 

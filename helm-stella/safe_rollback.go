@@ -84,6 +84,6 @@ smoke failed · 3 timeout · 4 invalid input · 5 refused (nothing changed).`,
 	fl.StringVar(&o.SmokeSuite, "smoke", "", "smoke suite file (default: the channel's smoke:)")
 	fl.BoolVar(&o.NoSmoke, "no-smoke", false, "skip the smoke suite (journaled as skipped), e.g. when the smoke target itself is broken")
 	retain.bindJournal(fl)
-	fl.StringVarP(&format, "output", "o", "table", "output format: table|json|yaml")
+	stella.OutputFlag(fl, &format)
 	return cmd
 }

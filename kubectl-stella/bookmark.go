@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/stella-ops/stella-plugins/internal/cli"
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
 	"github.com/stella-ops/stella-plugins/pkg/interrupt"
 	"github.com/stella-ops/stella-plugins/pkg/output"
@@ -68,7 +69,7 @@ unless --show-values. See docs/bookmark.md.`,
 	fl.StringVar(&f.outputFile, "output-file", "", "also write the bookmark to this local file (mode 0600; .yaml/.yml for YAML, else JSON)")
 	fl.StringVar(&f.gitDir, "git-dir", "", "the deploy checkout whose git state is recorded (default: the working directory)")
 	fl.BoolVar(&f.showValues, "show-values", false, "include the release's user values in the output (they can hold credentials)")
-	fl.StringVarP(&f.output, "output", "o", "table", "output format: table|json|yaml")
+	cli.OutputFlag(fl, &f.output)
 	cmd.AddCommand(newBookmarkListCmd(r), newBookmarkShowCmd(r), newBookmarkDeleteCmd(r))
 	return cmd
 }

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
+	"github.com/stella-ops/stella-plugins/internal/cli"
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/interrupt"
@@ -36,7 +35,7 @@ func newBookmarkListCmd(r *root) *cobra.Command {
 			return bookmark.RenderList(r.out, format, list)
 		},
 	}
-	cmd.Flags().StringVarP(&o, "output", "o", "table", "output format: table|json|yaml")
+	cli.OutputFlag(cmd.Flags(), &o)
 	cmd.Flags().BoolVarP(&all, "all-namespaces", "A", false, "list the bookmarks of every namespace (NAMESPACE column when several)")
 	return cmd
 }
@@ -65,7 +64,7 @@ func newBookmarkShowCmd(r *root) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&f.showValues, "show-values", false, "include the release's user values (they can hold credentials)")
 	cmd.Flags().StringVar(&f.outputFile, "output-file", "", "also write the bookmark to this local file (mode 0600)")
-	cmd.Flags().StringVarP(&f.output, "output", "o", "table", "output format: table|json|yaml")
+	cli.OutputFlag(cmd.Flags(), &f.output)
 	return cmd
 }
 
@@ -89,14 +88,10 @@ func newBookmarkDeleteCmd(r *root) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if format != output.Table {
-				return output.Structured(r.out, format, s)
-			}
-			_, err = fmt.Fprintf(r.out, "bookmark %q deleted (release %s revision %d)\n", s.Name, s.ReleaseName, s.Revision)
-			return err
+			return bookmark.RenderDeleted(r.out, format, s)
 		},
 	}
-	cmd.Flags().StringVarP(&o, "output", "o", "table", "output format: table|json|yaml")
+	cli.OutputFlag(cmd.Flags(), &o)
 	return cmd
 }
 

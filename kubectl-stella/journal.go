@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stella-ops/stella-plugins/internal/cli"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/output"
@@ -86,7 +87,7 @@ See docs/journal.md.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.since, "since", "", "only entries started within this age, e.g. 30d, 2w, 36h (default: all)")
-	fl.StringVarP(&f.output, "output", "o", "table", "output format: table|json|yaml")
+	cli.OutputFlag(fl, &f.output)
 	fl.StringVar(&f.format, "format", "", "markdown: the runbook §6 drill-log table instead of -o")
 	fl.IntVar(&f.keep, "prune-keep", 0, "with RELEASE: first delete all but the newest N finished entries (needs delete on configmaps)")
 	fl.StringVar(&f.maxAge, "prune-max-age", "", "with RELEASE: first delete finished entries that ended longer ago than AGE, e.g. 90d")
@@ -137,7 +138,7 @@ func printJournal(out, errw io.Writer, o journalOptions, r journal.Report) error
 		_, err := io.WriteString(out, journal.Markdown(r.Entries))
 		return err
 	}
-	if len(r.Entries) == 0 && o.output == output.Table {
+	if len(r.Entries) == 0 && o.output.IsTable() {
 		_, err := fmt.Fprintf(errw, "No journal entries%s in namespace %s.\n", filters(o), r.Namespace)
 		return err
 	}

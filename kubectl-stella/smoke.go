@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stella-ops/stella-plugins/internal/cli"
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/interrupt"
@@ -55,7 +55,7 @@ Exit codes: 0 all passed · 2 a check failed · 3 overall --timeout reached ·
 	fl.DurationVar(&f.timeout, "timeout", smoke.DefaultOverall, "overall timeout (each check also has its own)")
 	fl.StringVar(&f.junit, "junit", "", "write a JUnit XML report to this file")
 	fl.StringArrayVar(&f.baseURLs, "base-url", nil, "SERVICE=URL: reach SERVICE at URL instead of a port-forward (repeatable)")
-	fl.StringVarP(&f.output, "output", "o", "table", "output format: table|json|yaml")
+	cli.OutputFlag(fl, &f.output)
 	return cmd
 }
 
@@ -72,7 +72,7 @@ func runSmoke(c *cobra.Command, r *root, f *smokeFlags, args []string) error {
 	progress := output.NewProgress(r.err)
 	col := output.NewColorizer(r.err, r.noColor)
 	opts.OnResult = func(res smoke.Result) {
-		progress.Logf("%s %s (%s)", verdict(col, res.Status), res.Name, res.Duration().Round(time.Millisecond))
+		progress.Logf("%s %s (%s)", smoke.Paint(col, res.Status), res.Name, res.Duration().Round(time.Millisecond))
 	}
 	sum, err := smoke.New(cfg).Run(c.Context(), opts)
 	if sum == nil {
@@ -87,7 +87,7 @@ func runSmoke(c *cobra.Command, r *root, f *smokeFlags, args []string) error {
 			return fmt.Errorf("flag --junit: %w", err)
 		}
 	}
-	if err := renderSmoke(r.out, format, output.NewColorizer(r.out, r.noColor), sum); err != nil {
+	if err := smoke.Render(r.out, format, output.NewColorizer(r.out, r.noColor), sum); err != nil {
 		return err
 	}
 	if err != nil { // interrupted: the partial results are shown
@@ -148,32 +148,4 @@ func parseBaseURLs(flags []string) (map[string]string, error) {
 		out[svc] = raw
 	}
 	return out, nil
-}
-
-func renderSmoke(w io.Writer, f output.Format, col output.Colorizer, s *smoke.Summary) error {
-	if f != output.Table {
-		return output.Structured(w, f, s)
-	}
-	t := output.NewTable(w)
-	output.Row(t, "CHECK", "KIND", "STATUS", "DURATION", "ATTEMPTS", "REASON")
-	for _, r := range s.Results {
-		output.Row(t, r.Name, r.Kind, verdict(col, r.Status), r.Duration().Round(time.Millisecond).String(), fmt.Sprint(r.Attempts), r.Reason)
-	}
-	if err := t.Flush(); err != nil {
-		return err
-	}
-	for _, r := range s.Results {
-		if r.Logs != "" {
-			fmt.Fprintf(w, "\nLogs of failed pods of check %s:\n%s", r.Name, r.Logs)
-		}
-	}
-	fmt.Fprintf(w, "\n%d passed, %d failed in %s\n", s.Passed, s.Failed, (time.Duration(s.DurationMS) * time.Millisecond).Round(time.Millisecond))
-	return nil
-}
-
-func verdict(col output.Colorizer, s smoke.Status) string {
-	if s == smoke.Pass {
-		return col.Good(string(s))
-	}
-	return col.Bad(string(s))
 }

@@ -83,7 +83,7 @@ Exit codes: 0 healthy · 1 API error · 2 unhealthy · 3 timeout · 4 invalid in
 	fl.StringVar(&f.manifest, "release-manifest", "", "release manifest whose digests the running containers must match")
 	fl.StringVar(&f.channel, "channel", "", "channel (in --config) whose release manifest the running digests must match")
 	fl.StringVar(&f.config, "config", "deploy/channels.yaml", "channels file, for --channel")
-	fl.StringVarP(&f.output, "output", "o", "table", "output format: table|json|yaml")
+	cli.OutputFlag(fl, &f.output)
 	return cmd
 }
 

@@ -10,9 +10,14 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/version"
 )
 
-// OutputFlag binds -o/--output with the formats every result supports.
-func OutputFlag(fs *pflag.FlagSet, p *string) {
-	fs.StringVarP(p, "output", "o", "table", "output format: table|json|yaml")
+// OutputFlag binds -o/--output with the formats every result supports
+// (docs/output.md), plus a command's extra ones ("flags (…)").
+func OutputFlag(fs *pflag.FlagSet, p *string, extra ...string) {
+	help := "output format: " + output.Formats
+	for _, e := range extra {
+		help += "|" + e
+	}
+	fs.StringVarP(p, "output", "o", "table", help)
 }
 
 // VersionCmd prints binary's version, git commit and Go version to out.

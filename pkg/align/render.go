@@ -3,6 +3,7 @@ package align
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/stella-ops/stella-plugins/pkg/image"
@@ -14,8 +15,8 @@ import (
 // grouped by target, problems first, then a one-line summary by state. Only
 // image references and digests are printed, never values.
 func Render(w io.Writer, f output.Format, res *Result, c output.Colorizer) error {
-	if f != output.Table && f != output.Wide {
-		return output.Structured(w, f, res)
+	if !f.IsTable() {
+		return output.Print(w, f, output.Result{Kind: Kind, Value: res, Names: componentNames(res)})
 	}
 	var rows []Finding
 	for _, fd := range res.Findings {
@@ -47,6 +48,20 @@ func Render(w io.Writer, f output.Format, res *Result, c output.Colorizer) error
 	}
 	fmt.Fprintln(w, msg)
 	return nil
+}
+
+// Kind is the kind of align's structured result (docs/output.md).
+const Kind = "AlignResult"
+
+// componentNames is -o name of align: component/NAME of each component
+// found, once, sorted.
+func componentNames(res *Result) []string {
+	var out []string
+	for _, fd := range res.Findings {
+		out = append(out, output.Name("component", fd.Component))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func targetCell(f Finding) string {

@@ -15,11 +15,17 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
+// The kinds of the bookmark commands' structured results (docs/output.md).
+const (
+	Kind        = "Bookmark"        // show, create (create adds pruned, retained)
+	SummaryKind = "BookmarkSummary" // delete; list prints a BookmarkList of them
+)
+
 // Render writes one bookmark. Values appear only when b.Values is set
 // (Show.ShowValues); the rendered manifest never does.
 func Render(w io.Writer, f output.Format, b *Bookmark) error {
-	if f != output.Table {
-		return output.Structured(w, f, b)
+	if !f.IsTable() {
+		return output.Print(w, f, output.Result{Kind: Kind, Value: b, Names: names(b.Summary)})
 	}
 	t := output.NewTable(w)
 	for _, kv := range [][2]string{
@@ -92,12 +98,12 @@ func renderPins(w io.Writer, b *Bookmark) error {
 // bookmark's own fields plus "pruned" (and "retained") in JSON/YAML, a
 // PRUNED table after the bookmark in a table.
 func RenderCreate(w io.Writer, f output.Format, res *CreateResult) error {
-	if f != output.Table {
-		return output.Structured(w, f, struct {
+	if !f.IsTable() {
+		return output.Print(w, f, output.Result{Kind: Kind, Value: struct {
 			*Bookmark
 			Pruned   []Pruned `json:"pruned,omitempty"`
 			Retained string   `json:"retained,omitempty"`
-		}{res.Bookmark, res.Pruned, res.Retained})
+		}{res.Bookmark, res.Pruned, res.Retained}, Names: names(res.Bookmark.Summary)})
 	}
 	if err := Render(w, f, res.Bookmark); err != nil {
 		return err
@@ -125,17 +131,34 @@ func RenderPruned(w io.Writer, pruned []Pruned, retained string) error {
 	return nil
 }
 
-// RenderList writes bookmark summaries.
+// RenderDeleted writes the summary of a deleted bookmark.
+func RenderDeleted(w io.Writer, f output.Format, s *Summary) error {
+	if !f.IsTable() {
+		return output.Print(w, f, output.Result{Kind: SummaryKind, Value: s, Names: names(*s)})
+	}
+	_, err := fmt.Fprintf(w, "bookmark %q deleted (release %s revision %d)\n", s.Name, s.ReleaseName, s.Revision)
+	return err
+}
+
+// names is -o name of bookmarks: bookmark/NAME each.
+func names(s ...Summary) []string {
+	return output.Names(Kind, s, func(b Summary) string { return b.Name })
+}
+
+// RenderList writes bookmark summaries: a BookmarkList when structured.
 func RenderList(w io.Writer, f output.Format, s []Summary) error {
-	if f != output.Table {
-		return output.Structured(w, f, s)
+	if !f.IsTable() {
+		if s == nil {
+			s = []Summary{}
+		}
+		return output.Print(w, f, output.List(Kind, s, names(s...)))
 	}
 	if len(s) == 0 {
 		_, err := fmt.Fprintln(w, "No bookmarks.")
 		return err
 	}
 	t := output.NewTable(w)
-	multi := false
+	multi := f == output.Wide // wide: the NAMESPACE column always
 	for _, b := range s {
 		multi = multi || b.Namespace != s[0].Namespace
 	}

@@ -15,23 +15,36 @@ type Report struct {
 	Entries   []Entry `json:"entries"`
 }
 
+// Kind is the kind of the journal command's structured result, a Report.
+const Kind = "Journal"
+
 // Render writes r as a table, JSON or YAML.
 func Render(w io.Writer, f output.Format, r Report) error {
 	if r.Entries == nil {
 		r.Entries = []Entry{}
 	}
-	if f != output.Table {
-		return output.Structured(w, f, r)
+	if !f.IsTable() {
+		names := output.Names("journalentry", r.Entries, func(e Entry) string { return e.ID })
+		return output.Print(w, f, output.Result{Kind: Kind, Value: r, Names: names})
 	}
+	wide := f == output.Wide // wide: an ID column first, the reason not shortened
 	tw := output.NewTable(w)
-	output.Row(tw, "STARTED (UTC)", "OPERATION", "RELEASE", "OUTCOME", "FROM → TO", "DURATION", "WHO", "REASON")
+	head := []string{"STARTED (UTC)", "OPERATION", "RELEASE", "OUTCOME", "FROM → TO", "DURATION", "WHO", "REASON"}
+	if wide {
+		head = append([]string{"ID"}, head...)
+	}
+	output.Row(tw, head...)
 	for _, e := range r.Entries {
-		d := "-"
+		d, reason := "-", short(cell(e.Reason), 60)
 		if e.Duration > 0 {
 			d = e.Duration.String()
 		}
-		output.Row(tw, e.Start.UTC().Format("2006-01-02 15:04:05"), string(e.Operation), e.Release,
-			string(e.Outcome), FromTo(e), d, orDash(e.Who.User), orDash(short(cell(e.Reason), 60)))
+		row := []string{e.Start.UTC().Format("2006-01-02 15:04:05"), string(e.Operation), e.Release,
+			string(e.Outcome), FromTo(e), d, orDash(e.Who.User)}
+		if wide {
+			row, reason = append([]string{e.ID}, row...), cell(e.Reason)
+		}
+		output.Row(tw, append(row, orDash(reason))...)
 	}
 	return tw.Flush()
 }

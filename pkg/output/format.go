@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -14,36 +15,60 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 )
 
-// Format is an -o value.
+// Format is an -o value: a format name, or a template format with its
+// template ("jsonpath={.verdict}").
 type Format string
 
 // The formats every reporting command accepts.
 const (
 	Table Format = "table"
-	JSON  Format = "json"
-	YAML  Format = "yaml"
-	// Wide is a table with every row, where Table shows only what needs
-	// attention (commands that accept it say so).
-	Wide Format = "wide"
+	// Wide is the table with more: every row where Table shows only what
+	// needs attention, or extra columns (docs/output.md says which).
+	Wide       Format = "wide"
+	JSON       Format = "json"
+	YAML       Format = "yaml"
+	NameFormat Format = "name"
 )
 
-// ParseFormat validates an -o flag value against the allowed formats
-// (table, json, yaml when allowed is empty).
-func ParseFormat(s string, allowed ...Format) (Format, error) {
-	if len(allowed) == 0 {
-		allowed = []Format{Table, JSON, YAML}
-	}
-	names := make([]string, 0, len(allowed))
-	for _, f := range allowed {
-		if string(f) == s {
-			return f, nil
+// templateFormats are cli-runtime's template printers: -o FORMAT=TEMPLATE.
+var templateFormats = []string{"jsonpath", "jsonpath-as-json", "jsonpath-file", "go-template", "go-template-file", "template", "templatefile"}
+
+// Formats is the -o list for help texts and errors.
+const Formats = "table|wide|json|yaml|name|jsonpath=…|jsonpath-as-json=…|jsonpath-file=…|go-template=…|go-template-file=…"
+
+// ParseFormat validates an -o flag value: table, wide, json, yaml, name, a
+// template format (its template parsed now), or one of a command's extra
+// formats. Anything else is invalid input naming the flag (exit 4).
+func ParseFormat(s string, extra ...Format) (Format, error) {
+	f := Format(s)
+	switch {
+	case f == Table, f == Wide, f == NameFormat, slices.Contains(extra, f):
+		return f, nil
+	case f == JSON, f == YAML, f.IsTemplate():
+		if _, err := printerFor(f); err != nil {
+			return "", err
 		}
-		names = append(names, string(f))
+		return f, nil
 	}
-	return "", exit.InvalidInput("flag -o/--output: unknown format %q (want %s)", s, strings.Join(names, "|"))
+	want := Formats
+	for _, e := range extra {
+		want += "|" + string(e)
+	}
+	return "", exit.InvalidInput("flag -o/--output: unknown format %q (want %s)", s, want)
 }
 
-// Structured writes v as JSON or YAML.
+// IsTable reports whether f is drawn by the command's own table (table,
+// wide) rather than by Print.
+func (f Format) IsTable() bool { return f == Table || f == Wide }
+
+// IsTemplate reports whether f is a template format (jsonpath=…, go-template=…).
+func (f Format) IsTemplate() bool {
+	name, _, _ := strings.Cut(string(f), "=")
+	return slices.Contains(templateFormats, name)
+}
+
+// Structured writes v as plain JSON or YAML (files, embedded values):
+// command results go through Print.
 func Structured(w io.Writer, f Format, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {

@@ -9,8 +9,8 @@ import (
 
 // Render prints p as a table (from → to lines) or json/yaml.
 func Render(w io.Writer, f output.Format, p Plan) error {
-	if f != output.Table {
-		return output.Structured(w, f, p)
+	if !f.IsTable() {
+		return output.Print(w, f, output.Result{Kind: "Plan", Value: p})
 	}
 	fmt.Fprintf(w, "Revision:      %s → %s\n", rev(p.From.Revision), rev(p.To.Revision))
 	fmt.Fprintf(w, "Chart:         %s → %s\n", chart(p.From), chart(p.To))

@@ -9,10 +9,13 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/plan"
 )
 
-// Render writes res once: json/yaml as is, or a table.
+// Kind is the kind of promote's structured result (docs/output.md).
+const Kind = "PromoteResult"
+
+// Render writes res once: a table, or structured (-o name: release/NAME).
 func Render(w io.Writer, f output.Format, res *Result) error {
-	if f != output.Table {
-		return output.Structured(w, f, res)
+	if !f.IsTable() {
+		return output.Print(w, f, output.Result{Kind: Kind, Value: res, Names: []string{output.Name("release", res.Release)}})
 	}
 	if res.Files != nil {
 		return renderFiles(w, res.Files)

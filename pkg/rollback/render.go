@@ -8,11 +8,14 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/plan"
 )
 
+// Kind is the kind of safe-rollback's structured result (docs/output.md).
+const Kind = "RollbackResult"
+
 // Render prints the result once: the plan, then what was done and the
 // evidence of a failed verification (table), or the whole Result.
 func Render(w io.Writer, f output.Format, r *Result) error {
-	if f != output.Table {
-		return output.Structured(w, f, r)
+	if !f.IsTable() {
+		return output.Print(w, f, output.Result{Kind: Kind, Value: r, Names: []string{output.Name("release", r.Release)}})
 	}
 	t := r.Decision.Target
 	target := fmt.Sprintf("revision %d", t.Revision)

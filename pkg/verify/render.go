@@ -40,22 +40,42 @@ func (r *Result) Err() error {
 	return exit.Failed("%s", r.Message)
 }
 
-// Render writes the verdict: a table of workloads, then per unhealthy
-// workload its pods, containers, reasons, events and log lines.
-func Render(w io.Writer, f output.Format, r *Result, c output.Colorizer) error {
-	if f != output.Table {
-		return output.Structured(w, f, r)
+// Kind is the kind of verify-pods' structured result.
+const Kind = "VerifyResult"
+
+// Output is r for the structured printers; -o name lists its workloads.
+func (r *Result) Output() output.Result {
+	names := make([]string, 0, len(r.Workloads))
+	for _, wl := range r.Workloads { // each its own kind: deployment/web
+		names = append(names, output.Name(wl.Kind, wl.Name))
 	}
+	return output.Result{Kind: Kind, Value: r, Names: names}
+}
+
+// Render writes the verdict: a table of workloads (wide: with namespace,
+// pods and message columns), then per unhealthy workload its pods,
+// containers, reasons, events and log lines.
+func Render(w io.Writer, f output.Format, r *Result, c output.Colorizer) error {
+	if !f.IsTable() {
+		return output.Print(w, f, r.Output())
+	}
+	wide, ns := f == output.Wide, r.AllNamespaces || f == output.Wide
 	t := output.NewTable(w)
 	head := []string{"WORKLOAD", "KIND", "READY", "STATUS", "REASON"}
-	if r.AllNamespaces {
+	if ns {
 		head = append([]string{"NAMESPACE"}, head...)
+	}
+	if wide {
+		head = append(head, "PODS", "MESSAGE")
 	}
 	output.Row(t, head...)
 	for _, wl := range r.Workloads {
 		row := []string{wl.Name, wl.Kind, fmt.Sprintf("%d/%d", wl.Ready, wl.Desired), paint(c, wl.State), wl.Reason}
-		if r.AllNamespaces {
+		if ns {
 			row = append([]string{wl.Namespace}, row...)
+		}
+		if wide {
+			row = append(row, fmt.Sprint(wl.Pods), wl.Message)
 		}
 		output.Row(t, row...)
 	}

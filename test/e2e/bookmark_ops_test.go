@@ -18,12 +18,15 @@ import (
 func bmList(h *harness.T, args ...string) []string {
 	h.Helper()
 	r := h.Must(bmRun(h, nil, append([]string{"bookmark", "list", "-o", "json"}, args...)...))
-	var sums []bookmark.Summary
-	if err := json.Unmarshal([]byte(r.Stdout), &sums); err != nil {
+	var list struct {
+		Kind  string             `json:"kind"`
+		Items []bookmark.Summary `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &list); err != nil || list.Kind != "BookmarkList" {
 		h.Fatalf("list: %v\n%s", err, r.Stdout)
 	}
 	var names []string
-	for _, s := range sums {
+	for _, s := range list.Items {
 		names = append(names, s.Name)
 	}
 	return names

@@ -69,11 +69,13 @@ func TestBookmarkRecordsEveryField(t *testing.T) {
 		t.Fatal("create printed a values secret")
 	}
 	list := h.Must(bmRun(h, nil, "bookmark", "list", "-o", "json"))
-	var sums []bookmark.Summary
-	if err := json.Unmarshal([]byte(list.Stdout), &sums); err != nil || len(sums) != 1 {
+	var sums struct {
+		Items []bookmark.Summary `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(list.Stdout), &sums); err != nil || len(sums.Items) != 1 {
 		t.Fatalf("list: %v %s", err, list.Stdout)
 	}
-	name := sums[0].Name
+	name := sums.Items[0].Name
 	if !strings.HasPrefix(name, "stella-bookmark-stellaops-1-") {
 		t.Errorf("name %q", name)
 	}
