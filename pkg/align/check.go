@@ -11,7 +11,11 @@ import (
 // check computes the findings of every target and the compatibility matrix.
 func (r *run) check() []Finding {
 	idx, _ := r.manifest.Index(r.match) // validated by load
-	var out []Finding
+	n := 0
+	for _, t := range r.loaded {
+		n += len(t.occ) // one finding each; missing ones are few
+	}
+	out := make([]Finding, 0, n)
 	for _, t := range r.loaded {
 		fs := r.checkTarget(t.path, t.occ, idx, "")
 		for i := range fs {
@@ -27,8 +31,8 @@ func (r *run) check() []Finding {
 // checkTarget is the pure comparison of one target's references with the
 // manifest: aligned, mismatch, unpinned, unknown, then missing.
 func (r *run) checkTarget(path string, occ []*occurrence, idx map[string]manifest.Pin, source string) []Finding {
-	var out []Finding
-	seen := map[string]bool{}
+	out := make([]Finding, 0, len(occ))
+	seen := make(map[string]bool, len(occ))
 	for _, o := range occ {
 		ref := r.regmap.Apply(o.ref)
 		if r.ignored(ref) || r.ignored(o.ref) {

@@ -74,10 +74,20 @@ func Load(ctx context.Context, path string, envFiles []string) (*File, error) {
 // (interpolation, x- anchors and merge keys, extends, every document);
 // the yaml.v3 nodes only locate where each is written.
 func Parse(ctx context.Context, path string, data []byte, env map[string]string) (*File, error) {
-	src, err := newSource(path, data)
-	if err != nil {
-		return nil, err
+	return ParseDocs(ctx, path, data, nil, env)
+}
+
+// ParseDocs is Parse of data already decoded by yamlpos.DecodeAll (by a
+// caller that looked at it first: a file is parsed once); nil docs: data
+// is decoded here.
+func ParseDocs(ctx context.Context, path string, data []byte, docs []*yaml.Node, env map[string]string) (*File, error) {
+	if docs == nil {
+		var err error
+		if docs, err = yamlpos.DecodeAll(path, data); err != nil {
+			return nil, err
+		}
 	}
+	src := sourceOf(path, data, docs)
 	if len(src.docs) == 0 || !Detect(src.docs[0]) {
 		return nil, exit.InvalidInput("%s: not a compose file (no top-level services map)", path)
 	}

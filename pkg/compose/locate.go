@@ -22,13 +22,18 @@ func newSource(path string, data []byte) (*source, error) {
 	if err != nil {
 		return nil, err
 	}
+	return sourceOf(path, data, docs), nil
+}
+
+// sourceOf is the source of data already decoded (yamlpos.DecodeAll).
+func sourceOf(path string, data []byte, docs []*yaml.Node) *source {
 	var kept []*yaml.Node
 	for _, d := range docs {
 		if d != nil {
 			kept = append(kept, d)
 		}
 	}
-	return &source{path: path, data: data, docs: kept, lines: yamlpos.NewLines(data)}, nil
+	return &source{path: path, data: data, docs: kept, lines: yamlpos.NewLines(data)}
 }
 
 // config is the file decoded for compose-go when that is exactly what

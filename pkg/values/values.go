@@ -51,6 +51,7 @@ type File struct {
 	Values map[string]any
 
 	root        *yaml.Node           // first document: the only one Helm reads
+	vals        map[string]any       // the values Helm reads from root (read-only)
 	layers      []*File              // Merge: the -f files in Helm's order
 	owner       map[*yaml.Node]*File // Merge: the layer each located node is in
 	digestField bool                 // some map-style image here has a digest field
@@ -70,12 +71,38 @@ func Load(path string) (*File, error) {
 // Parse finds every image reference in data; path is used in messages.
 // What an image is comes from Helm's own reading (chartutil.ReadValues:
 // go-yaml v2 through sigs.k8s.io/yaml, aliases and merge keys applied, the
-// first document only); the yaml.v3 node tree only locates where each value
-// is written, for line numbers and --fix.
-func Parse(path string, data []byte) (*File, error) {
-	docs, err := yamlpos.DecodeAll(path, data)
+// first document only): derived from the yaml.v3 node tree when the file
+// uses only what effective models exactly, else read by ReadValues itself.
+// The node tree also locates where each value is written, for line numbers
+// and --fix.
+func Parse(path string, data []byte) (*File, error) { return parse(path, data, nil, false) }
+
+// ParseDocs is Parse of data already decoded by yamlpos.DecodeAll (by a
+// caller that looked at it first: a file is parsed once); nil docs: data
+// is decoded here.
+func ParseDocs(path string, data []byte, docs []*yaml.Node) (*File, error) {
+	return parse(path, data, docs, false)
+}
+
+// ParseAsHelm is Parse with the values always read by chartutil.ReadValues
+// itself: the proof of a fix reads what it wrote with Helm's own parser.
+func ParseAsHelm(path string, data []byte) (*File, error) { return parse(path, data, nil, true) }
+
+// helmValues reads data with Helm's own values parser.
+func helmValues(path string, data []byte) (map[string]any, error) {
+	vals, err := chartutil.ReadValues(data)
 	if err != nil {
-		return nil, err
+		return nil, exit.InvalidInput("%s: Helm cannot read this values file: %v", path, oneLine(err))
+	}
+	return vals, nil
+}
+
+func parse(path string, data []byte, docs []*yaml.Node, helmOnly bool) (*File, error) {
+	var err error
+	if docs == nil {
+		if docs, err = yamlpos.DecodeAll(path, data); err != nil {
+			return nil, err
+		}
 	}
 	f := &File{Path: path, Data: data, lines: yamlpos.NewLines(data)}
 	if len(docs) > 0 {
@@ -90,14 +117,17 @@ func Parse(path string, data []byte) (*File, error) {
 			break
 		}
 	}
-	vals, err := chartutil.ReadValues(data)
-	if err != nil {
-		return nil, exit.InvalidInput("%s: Helm cannot read this values file: %v", path, oneLine(err))
+	vals, ok := effective(f.root, data)
+	if !ok || helmOnly {
+		if vals, err = helmValues(path, data); err != nil {
+			return nil, err
+		}
 	}
+	f.vals = vals
 	if g, ok := vals["global"].(map[string]any); ok {
 		f.GlobalRegistry, _ = g["imageRegistry"].(string)
 	}
-	if err := f.walk(map[string]any(vals), nil, ""); err != nil {
+	if err := f.walk(vals, nil, ""); err != nil {
 		return nil, err
 	}
 	if len(f.Images) == 0 {
