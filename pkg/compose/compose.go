@@ -11,7 +11,6 @@ import (
 	"github.com/compose-spec/compose-go/v2/dotenv"
 	interp "github.com/compose-spec/compose-go/v2/interpolation"
 	"github.com/compose-spec/compose-go/v2/loader"
-	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v3"
 
@@ -145,6 +144,9 @@ func serviceImages(ctx context.Context, path string, config map[string]any, data
 		// nothing to merge: an image is compose-go's interpolation of it
 		// (the loader's other steps never touch image), without the loader's
 		// per-field canonical transform, most of the cost at 2,000 services
+		if images, ok := substituteImages(cut, env); ok {
+			return images, nil
+		}
 		model, err = interp.Interpolate(cut, *interpolation(env))
 	} else {
 		d := details(path, data, env)
@@ -242,16 +244,6 @@ func options(env map[string]string, strict bool) func(*loader.Options) {
 		o.Profiles = []string{"*"}
 		o.SetProjectName("stella-align", false)
 		o.Interpolate = interpolation(env)
-	}
-}
-
-// interpolation is how compose-go interpolates for us: env only, quietly.
-func interpolation(env map[string]string) *interp.Options {
-	return &interp.Options{
-		LookupValue: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-		Substitute: func(s string, m template.Mapping) (string, error) {
-			return template.SubstituteWithOptions(s, m, template.WithoutLogging)
-		},
 	}
 }
 
