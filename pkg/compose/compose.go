@@ -90,7 +90,7 @@ func ParseDocs(ctx context.Context, path string, data []byte, docs []*yaml.Node,
 	if len(src.docs) == 0 || !Detect(src.docs[0]) {
 		return nil, exit.InvalidInput("%s: not a compose file (no top-level services map)", path)
 	}
-	images, err := serviceImages(ctx, path, src.config(), data, env)
+	images, err := serviceImages(ctx, path, src.model(), data, env)
 	if err != nil {
 		return nil, exit.InvalidInput("%s: %v", path, oneLine(err))
 	}
@@ -133,14 +133,14 @@ func Lint(ctx context.Context, path string, envFiles []string) []string {
 // from env included) and returns each service's image. It stops at the
 // interpolated model: converting it into a full types.Project (what Lint
 // does) costs most of the load and adds nothing to an image reference.
-func serviceImages(ctx context.Context, path string, config map[string]any, data []byte, env map[string]string) (images map[string]string, err error) {
+func serviceImages(ctx context.Context, path string, cut map[string]any, data []byte, env map[string]string) (images map[string]string, err error) {
 	defer func() { // compose-go panics on some malformed models (found by FuzzParse)
 		if r := recover(); r != nil {
 			images, err = nil, fmt.Errorf("malformed compose model: %v", r)
 		}
 	}()
 	var model map[string]any
-	if cut := imageModel(config); cut != nil && !extends(cut) {
+	if cut != nil && !extends(cut) {
 		// nothing to merge: an image is compose-go's interpolation of it
 		// (the loader's other steps never touch image), without the loader's
 		// per-field canonical transform, most of the cost at 2,000 services
@@ -150,13 +150,13 @@ func serviceImages(ctx context.Context, path string, config map[string]any, data
 		model, err = interp.Interpolate(cut, *interpolation(env))
 	} else {
 		d := details(path, data, env)
-		if config != nil { // already parsed: compose-go need not parse it again
+		if cut != nil { // already parsed: compose-go need not parse it again
 			d.ConfigFiles[0].Content, d.ConfigFiles[0].Config = nil, cut
 		}
 		model, err = loader.LoadModelWithContext(ctx, d, options(env, false), func(o *loader.Options) {
 			// the project name is no image's business; set explicitly, compose-go
 			// does not read the file's bytes again to find a "name:"
-			o.SetProjectName("stella-align", config != nil)
+			o.SetProjectName("stella-align", cut != nil)
 		})
 	}
 	if err != nil {
