@@ -17,13 +17,13 @@ func (r *run) check() []Finding {
 	}
 	out := make([]Finding, 0, n)
 	for _, t := range r.loaded {
-		fs := r.checkTarget(t.path, t.occ, idx, "")
-		for i := range fs {
-			if t.kind == "values" && fs[i].occ != nil {
-				fs[i].ValuesFile, fs[i].ValuesLine = fs[i].occ.file, fs[i].occ.line
+		from := len(out)
+		out = r.appendFindings(out, t.path, t.occ, idx, "")
+		for i := from; i < len(out) && t.kind == "values"; i++ {
+			if out[i].occ != nil {
+				out[i].ValuesFile, out[i].ValuesLine = out[i].occ.file, out[i].occ.line
 			}
 		}
-		out = append(out, fs...)
 	}
 	return append(out, r.compat()...)
 }
@@ -31,7 +31,11 @@ func (r *run) check() []Finding {
 // checkTarget is the pure comparison of one target's references with the
 // manifest: aligned, mismatch, unpinned, unknown, then missing.
 func (r *run) checkTarget(path string, occ []*occurrence, idx map[string]manifest.Pin, source string) []Finding {
-	out := make([]Finding, 0, len(occ))
+	return r.appendFindings(make([]Finding, 0, len(occ)), path, occ, idx, source)
+}
+
+// appendFindings appends checkTarget's findings to out.
+func (r *run) appendFindings(out []Finding, path string, occ []*occurrence, idx map[string]manifest.Pin, source string) []Finding {
 	seen := make(map[string]bool, len(occ))
 	for _, o := range occ {
 		ref := r.regmap.Apply(o.ref)
