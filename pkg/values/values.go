@@ -2,7 +2,9 @@ package values
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -137,7 +139,8 @@ func parse(path string, data []byte, docs []*yaml.Node, helmOnly bool) (*File, e
 }
 
 // walk visits the effective values; key is the map key v sits under (for a
-// list item: the list's key).
+// list item: the list's key). path's array is reused by siblings: an image
+// keeps a copy.
 func (f *File) walk(v any, path []string, key string) error {
 	switch v := v.(type) {
 	case map[string]any:
@@ -150,13 +153,13 @@ func (f *File) walk(v any, path []string, key string) error {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			if err := f.walk(v[k], append(path[:len(path):len(path)], k), k); err != nil {
+			if err := f.walk(v[k], append(path, k), k); err != nil {
 				return err
 			}
 		}
 	case []any:
 		for i, c := range v {
-			if err := f.walk(c, append(path[:len(path):len(path)], fmt.Sprintf("[%d]", i)), key); err != nil {
+			if err := f.walk(c, append(path, "["+strconv.Itoa(i)+"]"), key); err != nil {
 				return err
 			}
 		}
@@ -187,7 +190,7 @@ func (f *File) stringImage(key, s string, path []string) error {
 			return nil
 		}
 	}
-	img := Image{Key: keyOf(path), Convention: String, Ref: r, path: path}
+	img := Image{Key: keyOf(path), Convention: String, Ref: r, path: slices.Clone(path)}
 	img.node, img.reads = f.find(path)
 	img.File, img.Line = f.pos(img.node)
 	f.Images = append(f.Images, img)
