@@ -1,8 +1,8 @@
 package align
 
 import (
+	"cmp"
 	"slices"
-	"sort"
 
 	"github.com/stella-ops/stella-plugins/pkg/image"
 	"github.com/stella-ops/stella-plugins/pkg/manifest"
@@ -11,15 +11,19 @@ import (
 // check computes the findings of every target and the compatibility matrix.
 func (r *run) check() []Finding {
 	idx, _ := r.manifest.Index(r.match) // validated by load
-	var out []Finding
+	n := 0
 	for _, t := range r.loaded {
-		fs := r.checkTarget(t.path, t.occ, idx, "")
-		for i := range fs {
-			if t.kind == "values" && fs[i].occ != nil {
-				fs[i].ValuesFile, fs[i].ValuesLine = fs[i].occ.file, fs[i].occ.line
+		n += len(t.occ) // one finding each; missing ones are few
+	}
+	out := make([]Finding, 0, n)
+	for _, t := range r.loaded {
+		from := len(out)
+		out = r.appendFindings(out, t.path, t.occ, idx, "")
+		for i := from; i < len(out) && t.kind == "values"; i++ {
+			if out[i].occ != nil {
+				out[i].ValuesFile, out[i].ValuesLine = out[i].occ.file, out[i].occ.line
 			}
 		}
-		out = append(out, fs...)
 	}
 	return append(out, r.compat()...)
 }
@@ -27,8 +31,12 @@ func (r *run) check() []Finding {
 // checkTarget is the pure comparison of one target's references with the
 // manifest: aligned, mismatch, unpinned, unknown, then missing.
 func (r *run) checkTarget(path string, occ []*occurrence, idx map[string]manifest.Pin, source string) []Finding {
-	var out []Finding
-	seen := map[string]bool{}
+	return r.appendFindings(make([]Finding, 0, len(occ)), path, occ, idx, source)
+}
+
+// appendFindings appends checkTarget's findings to out.
+func (r *run) appendFindings(out []Finding, path string, occ []*occurrence, idx map[string]manifest.Pin, source string) []Finding {
+	seen := make(map[string]bool, len(occ))
 	for _, o := range occ {
 		ref := r.regmap.Apply(o.ref)
 		if r.ignored(ref) || r.ignored(o.ref) {
@@ -95,22 +103,34 @@ func (r *run) compat() []Finding {
 	return out
 }
 
-// sortFindings orders by target, problems first, then component and line.
+// sortFindings orders by target, problems first, then component and line
+// (stable). It sorts positions, then moves each finding once: swapping the
+// findings themselves moved 40,000 large structs n log n times.
 func sortFindings(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		switch {
-		case a.Channel != b.Channel:
-			return a.Channel < b.Channel
-		case a.Target != b.Target:
-			return a.Target < b.Target
-		case rank[a.Status] != rank[b.Status]:
-			return rank[a.Status] < rank[b.Status]
-		case a.Component != b.Component:
-			return a.Component < b.Component
-		case a.Source != b.Source:
-			return a.Source < b.Source
-		}
-		return a.Line < b.Line
-	})
+	pos := make([]int, len(fs))
+	for i := range pos {
+		pos[i] = i
+	}
+	slices.SortStableFunc(pos, func(i, j int) int { return compareFindings(&fs[i], &fs[j]) })
+	sorted := make([]Finding, len(fs))
+	for i, p := range pos {
+		sorted[i] = fs[p]
+	}
+	copy(fs, sorted)
+}
+
+func compareFindings(a, b *Finding) int {
+	switch {
+	case a.Channel != b.Channel:
+		return cmp.Compare(a.Channel, b.Channel)
+	case a.Target != b.Target:
+		return cmp.Compare(a.Target, b.Target)
+	case a.Status != b.Status && rank[a.Status] != rank[b.Status]:
+		return cmp.Compare(rank[a.Status], rank[b.Status])
+	case a.Component != b.Component:
+		return cmp.Compare(a.Component, b.Component)
+	case a.Source != b.Source:
+		return cmp.Compare(a.Source, b.Source)
+	}
+	return cmp.Compare(a.Line, b.Line)
 }

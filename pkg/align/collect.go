@@ -7,7 +7,11 @@ import (
 
 // collect assembles the Result from the runs.
 func (a *Align) collect(runs []*run, res *Result) {
-	res.Findings = []Finding{}
+	n := 0
+	for _, r := range runs {
+		n += len(r.findings)
+	}
+	res.Findings = make([]Finding, 0, n)
 	for _, r := range runs {
 		rel := Release{Version: r.manifest.Version, Channel: r.manifest.Channel, File: r.release}
 		if rel.Channel == "" {

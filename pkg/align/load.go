@@ -3,6 +3,8 @@ package align
 import (
 	"context"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/stella-ops/stella-plugins/pkg/compose"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/internal/yamlpos"
@@ -51,17 +53,19 @@ func (r *run) loadTarget(ctx context.Context, path, kind string) (*target, error
 	if err != nil {
 		return nil, err
 	}
-	if kind == "" {
-		root, err := yamlpos.Decode(path, data)
-		if err != nil {
+	t := &target{path: path, kind: kind}
+	if kind == "" { // parsed once: the documents detected are the ones read
+		if t.docs, err = yamlpos.DecodeAll(path, data); err != nil {
+			if _, first := yamlpos.Decode(path, data); first != nil {
+				return nil, first // as the first document reports it
+			}
 			return nil, err
 		}
-		kind = "values"
-		if compose.Detect(root) {
-			kind = "compose"
+		t.kind = "values"
+		if len(t.docs) > 0 && compose.Detect(t.docs[0]) {
+			t.kind = "compose"
 		}
 	}
-	t := &target{path: path, kind: kind}
 	warnings, err := t.parse(ctx, data, r.envFor(path))
 	r.warnings = append(r.warnings, warnings...)
 	return t, err
@@ -69,13 +73,14 @@ func (r *run) loadTarget(ctx context.Context, path, kind string) (*target, error
 
 // parse (re)reads the target's bytes into occurrences.
 func (t *target) parse(ctx context.Context, data []byte, envFiles []string) ([]string, error) {
-	t.data, t.occ, t.envFiles = data, nil, envFiles
+	docs := t.docs
+	t.data, t.occ, t.envFiles, t.docs = data, nil, envFiles, nil
 	if t.kind == "compose" {
 		env, err := compose.ReadEnv(envFiles)
 		if err != nil {
 			return nil, err
 		}
-		f, err := compose.Parse(ctx, t.path, data, env)
+		f, err := compose.ParseDocs(ctx, t.path, data, docs, env)
 		if err != nil {
 			return nil, err
 		}
@@ -96,7 +101,13 @@ func (t *target) parse(ctx context.Context, data []byte, envFiles []string) ([]s
 		}
 		return f.Warnings, nil
 	}
-	f, err := values.Parse(t.path, data)
+	read := values.ParseDocs
+	if t.asHelm {
+		read = func(path string, data []byte, _ []*yaml.Node) (*values.File, error) {
+			return values.ParseAsHelm(path, data)
+		}
+	}
+	f, err := read(t.path, data, docs)
 	if err != nil {
 		return nil, err
 	}

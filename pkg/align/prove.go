@@ -23,7 +23,7 @@ func proveFix(ctx context.Context, runs []*run, writes []fileWrite) error {
 				restore(writes)
 				return exit.Failed("fix %s: cannot read it back (%v); every file restored", t.path, err)
 			}
-			next := &target{path: t.path, kind: t.kind}
+			next := &target{path: t.path, kind: t.kind, asHelm: true}
 			if _, err := next.parse(ctx, data, t.envFiles); err != nil {
 				restore(writes)
 				return exit.Failed("fix %s: Helm or compose cannot read the written file (%v); every file restored", t.path, err)

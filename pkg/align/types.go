@@ -1,6 +1,8 @@
 package align
 
 import (
+	"go.yaml.in/yaml/v3"
+
 	"github.com/stella-ops/stella-plugins/pkg/image"
 	"github.com/stella-ops/stella-plugins/pkg/internal/yamlpos"
 	"github.com/stella-ops/stella-plugins/pkg/values"
@@ -118,6 +120,8 @@ type target struct {
 	occ      []*occurrence
 	files    []*values.File // values: the file, or the merged layers
 	vals     map[string]any // values: what Helm passes to the chart (nil: read data)
+	asHelm   bool           // values: read with Helm's own parser only (the proof of a fix)
+	docs     []*yaml.Node   // decoded by load to detect the kind; parse uses them once
 	// pinAll plans the edits of every request on this target at once (an
 	// anchor shared by several requests is edited once, or refused).
 	pinAll func([]pinReq) ([]fileEdits, error)

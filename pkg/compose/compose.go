@@ -11,7 +11,6 @@ import (
 	"github.com/compose-spec/compose-go/v2/dotenv"
 	interp "github.com/compose-spec/compose-go/v2/interpolation"
 	"github.com/compose-spec/compose-go/v2/loader"
-	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v3"
 
@@ -74,14 +73,24 @@ func Load(ctx context.Context, path string, envFiles []string) (*File, error) {
 // (interpolation, x- anchors and merge keys, extends, every document);
 // the yaml.v3 nodes only locate where each is written.
 func Parse(ctx context.Context, path string, data []byte, env map[string]string) (*File, error) {
-	src, err := newSource(path, data)
-	if err != nil {
-		return nil, err
+	return ParseDocs(ctx, path, data, nil, env)
+}
+
+// ParseDocs is Parse of data already decoded by yamlpos.DecodeAll (by a
+// caller that looked at it first: a file is parsed once); nil docs: data
+// is decoded here.
+func ParseDocs(ctx context.Context, path string, data []byte, docs []*yaml.Node, env map[string]string) (*File, error) {
+	if docs == nil {
+		var err error
+		if docs, err = yamlpos.DecodeAll(path, data); err != nil {
+			return nil, err
+		}
 	}
+	src := sourceOf(path, data, docs)
 	if len(src.docs) == 0 || !Detect(src.docs[0]) {
 		return nil, exit.InvalidInput("%s: not a compose file (no top-level services map)", path)
 	}
-	images, err := serviceImages(ctx, path, src.config(), data, env)
+	images, err := serviceImages(ctx, path, src.model(), data, env)
 	if err != nil {
 		return nil, exit.InvalidInput("%s: %v", path, oneLine(err))
 	}
@@ -124,27 +133,30 @@ func Lint(ctx context.Context, path string, envFiles []string) []string {
 // from env included) and returns each service's image. It stops at the
 // interpolated model: converting it into a full types.Project (what Lint
 // does) costs most of the load and adds nothing to an image reference.
-func serviceImages(ctx context.Context, path string, config map[string]any, data []byte, env map[string]string) (images map[string]string, err error) {
+func serviceImages(ctx context.Context, path string, cut map[string]any, data []byte, env map[string]string) (images map[string]string, err error) {
 	defer func() { // compose-go panics on some malformed models (found by FuzzParse)
 		if r := recover(); r != nil {
 			images, err = nil, fmt.Errorf("malformed compose model: %v", r)
 		}
 	}()
 	var model map[string]any
-	if cut := imageModel(config); cut != nil && !extends(cut) {
+	if cut != nil && !extends(cut) {
 		// nothing to merge: an image is compose-go's interpolation of it
 		// (the loader's other steps never touch image), without the loader's
 		// per-field canonical transform, most of the cost at 2,000 services
+		if images, ok := substituteImages(cut, env); ok {
+			return images, nil
+		}
 		model, err = interp.Interpolate(cut, *interpolation(env))
 	} else {
 		d := details(path, data, env)
-		if config != nil { // already parsed: compose-go need not parse it again
+		if cut != nil { // already parsed: compose-go need not parse it again
 			d.ConfigFiles[0].Content, d.ConfigFiles[0].Config = nil, cut
 		}
 		model, err = loader.LoadModelWithContext(ctx, d, options(env, false), func(o *loader.Options) {
 			// the project name is no image's business; set explicitly, compose-go
 			// does not read the file's bytes again to find a "name:"
-			o.SetProjectName("stella-align", config != nil)
+			o.SetProjectName("stella-align", cut != nil)
 		})
 	}
 	if err != nil {
@@ -232,16 +244,6 @@ func options(env map[string]string, strict bool) func(*loader.Options) {
 		o.Profiles = []string{"*"}
 		o.SetProjectName("stella-align", false)
 		o.Interpolate = interpolation(env)
-	}
-}
-
-// interpolation is how compose-go interpolates for us: env only, quietly.
-func interpolation(env map[string]string) *interp.Options {
-	return &interp.Options{
-		LookupValue: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-		Substitute: func(s string, m template.Mapping) (string, error) {
-			return template.SubstituteWithOptions(s, m, template.WithoutLogging)
-		},
 	}
 }
 

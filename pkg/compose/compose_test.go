@@ -158,7 +158,7 @@ func TestImageModelSameImages(t *testing.T) {
 		if err := yaml.Unmarshal([]byte(src), &config); err != nil {
 			t.Fatal(err)
 		}
-		got, err := serviceImages(context.Background(), path, config, []byte(src), env)
+		got, err := serviceImages(context.Background(), path, imageModel(config), []byte(src), env)
 		if err != nil {
 			t.Fatalf("%s: %v", src, err)
 		}

@@ -2,6 +2,7 @@ package compose
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
 )
@@ -13,7 +14,14 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("services:\n  a:\n    image: ${R:-r.io}/a:1@" + d1 + "\n"))
 	f.Add([]byte("name: x\nservices: {a: {build: .}}\n"))
 	env := map[string]string{"R": "mirror:5000", "V": "1.0"}
+	f.Add([]byte("name: p\nx-a: 1\nservices:\n  a: {image: \"r.io/a:${V}\", ports: [80]}\n  b:\n    extends: {service: a}\n    image: 1.5\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if s, err := newSource("fuzz.yaml", data); err == nil {
+			// the model read from the nodes is the decoded file's, cut down
+			if got, want := fmt.Sprintf("%#v", s.model()), fmt.Sprintf("%#v", imageModel(s.config())); got != want {
+				t.Fatalf("model %s, decoded %s\n%s", got, want, data)
+			}
+		}
 		c, err := Parse(context.Background(), "fuzz.yaml", data, env)
 		if err != nil {
 			return

@@ -22,13 +22,18 @@ func newSource(path string, data []byte) (*source, error) {
 	if err != nil {
 		return nil, err
 	}
+	return sourceOf(path, data, docs), nil
+}
+
+// sourceOf is the source of data already decoded (yamlpos.DecodeAll).
+func sourceOf(path string, data []byte, docs []*yaml.Node) *source {
 	var kept []*yaml.Node
 	for _, d := range docs {
 		if d != nil {
 			kept = append(kept, d)
 		}
 	}
-	return &source{path: path, data: data, docs: kept, lines: yamlpos.NewLines(data)}, nil
+	return &source{path: path, data: data, docs: kept, lines: yamlpos.NewLines(data)}
 }
 
 // config is the file decoded for compose-go when that is exactly what
@@ -124,4 +129,64 @@ func (f *File) source(path string) *source {
 	}
 	f.sources[path] = s
 	return s
+}
+
+// model is imageModel(s.config()), read straight from the nodes when that is
+// exactly the same (decoding the whole file was most of the rest of a
+// load): one document without aliases, merge keys or explicit tags, every
+// key a string. Else the decoded file, cut down.
+func (s *source) model() map[string]any {
+	if len(s.docs) != 1 || !plainTree(s.docs[0]) {
+		return imageModel(s.config())
+	}
+	services := yamlpos.Map(s.docs[0], "services")
+	if services == nil || services.Kind != yaml.MappingNode {
+		return imageModel(s.config())
+	}
+	cut := make(map[string]any, len(services.Content)/2)
+	for i := 0; i+1 < len(services.Content); i += 2 {
+		name, svc := services.Content[i].Value, services.Content[i+1]
+		if svc.Kind != yaml.MappingNode {
+			return imageModel(s.config())
+		}
+		keep := map[string]any{}
+		for j := 0; j+1 < len(svc.Content); j += 2 {
+			if k := svc.Content[j].Value; k == "image" || k == "extends" {
+				v, ok := nodeValue(svc.Content[j+1])
+				if !ok {
+					return imageModel(s.config())
+				}
+				keep[k] = v
+			}
+		}
+		cut[name] = keep
+	}
+	return map[string]any{"services": cut}
+}
+
+// plainTree: no alias, merge key or explicit tag anywhere, every mapping
+// key a string scalar (yaml.v3 then decodes the file without error, and
+// each node as it decodes alone).
+func plainTree(n *yaml.Node) bool {
+	if n.Kind == yaml.AliasNode || n.Style&yaml.TaggedStyle != 0 {
+		return false
+	}
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 && (c.Kind != yaml.ScalarNode || c.ShortTag() != "!!str") {
+			return false
+		}
+		if !plainTree(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// nodeValue is n decoded by yaml.v3 (a string scalar without a decoder).
+func nodeValue(n *yaml.Node) (any, bool) {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" {
+		return n.Value, true
+	}
+	var v any
+	return v, n.Decode(&v) == nil
 }

@@ -20,6 +20,17 @@ type Ref struct {
 // Parse parses s as an image reference ([registry/]repo[:tag][@digest]).
 // A malformed digest or name is an error naming what is wrong.
 func Parse(s string) (Ref, error) {
+	if r, ok := memoGet(s); ok {
+		return r, nil
+	}
+	r, err := parse(s)
+	if err == nil {
+		memoPut(s, r)
+	}
+	return r, err
+}
+
+func parse(s string) (Ref, error) {
 	named, err := reference.ParseNormalizedNamed(s)
 	if err != nil {
 		return Ref{}, fmt.Errorf("invalid image reference %q: %w", s, err)

@@ -44,9 +44,22 @@ func genValues(seed []byte) string {
 		b.WriteString("  digest: " + quote(d) + "\n")
 	}
 	b.WriteString("pinned: &p " + quote(repos[next(3)]+":1@"+d1) + "\n")
+	// tags as go-yaml v2 resolves them (YAML 1.1 numbers, words, timestamps)
+	tags := []string{"1.10", "017", "1_0", "0x1F", "1e3", "-0", "yes", "2001-12-14", "~", ".5", "+12", "0b11", `"1.10"`}
+	b.WriteString("more: &e\n  tag: " + tags[next(len(tags))] + "\n")
+	if next(2) == 0 {
+		b.WriteString("  digest: " + quote(digs[next(2)]) + "\n")
+	}
 	for c, n := 0, 1+next(6); c < n; c++ {
 		fmt.Fprintf(&b, "c%d:\n", c)
-		switch next(6) {
+		switch next(8) {
+		case 6:
+			b.WriteString("  image: {repository: " + repos[next(3)] + ", tag: " + tags[next(len(tags))] + "}\n")
+		case 7:
+			b.WriteString("  image:\n    <<: [*e, *d]\n    repository: " + repos[next(3)] + "\n")
+			if next(2) == 0 {
+				b.WriteString("    tag: " + tags[next(len(tags))] + "\n")
+			}
 		case 0:
 			b.WriteString("  image: " + quote(repos[next(3)]+":2"+map[bool]string{true: "@" + d1}[next(2) == 0]) + "\n")
 		case 1:
@@ -126,6 +139,7 @@ func FuzzDifferential(f *testing.F) {
 	want := "sha256:" + strings.Repeat("9", 64)
 	f.Fuzz(func(t *testing.T, seed []byte) {
 		data := []byte(genValues(seed))
+		asHelm(t, data) // the values read without Helm's parser are Helm's
 		v, err := Parse("fuzz.yaml", data)
 		if err != nil {
 			t.Fatalf("generated values do not parse: %v\n%s", err, data)

@@ -3,11 +3,8 @@ package values
 import (
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-	"helm.sh/helm/v3/pkg/chartutil"
-
-	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/internal/yamlpos"
+	"go.yaml.in/yaml/v3"
 )
 
 // Merge merges parsed values files as Helm merges `-f a -f b` (b's value
@@ -19,9 +16,12 @@ import (
 func Merge(label string, files []*File) (*File, error) {
 	merged := map[string]any{}
 	for _, l := range files {
-		vals, err := chartutil.ReadValues(l.Data)
-		if err != nil {
-			return nil, exit.InvalidInput("%s: Helm cannot read this values file: %v", l.Path, oneLine(err))
+		vals := l.vals // as Parse read them; mergeMaps copies what it changes
+		if vals == nil {
+			var err error
+			if vals, err = helmValues(l.Path, l.Data); err != nil {
+				return nil, err
+			}
 		}
 		merged = mergeMaps(merged, vals)
 	}

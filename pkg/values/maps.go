@@ -2,6 +2,7 @@ package values
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -26,6 +27,7 @@ func (f *File) mapImage(m map[string]any, path []string) (bool, error) {
 	if name == "" {
 		return false, nil
 	}
+	path = slices.Clone(path) // walk reuses its array
 	img := Image{Key: keyOf(path), Convention: conv, path: path}
 	img.node, img.reads = f.find(path)
 	field := func(k string) *yaml.Node {

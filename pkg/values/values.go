@@ -2,7 +2,9 @@ package values
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -51,6 +53,7 @@ type File struct {
 	Values map[string]any
 
 	root        *yaml.Node           // first document: the only one Helm reads
+	vals        map[string]any       // the values Helm reads from root (read-only)
 	layers      []*File              // Merge: the -f files in Helm's order
 	owner       map[*yaml.Node]*File // Merge: the layer each located node is in
 	digestField bool                 // some map-style image here has a digest field
@@ -70,12 +73,38 @@ func Load(path string) (*File, error) {
 // Parse finds every image reference in data; path is used in messages.
 // What an image is comes from Helm's own reading (chartutil.ReadValues:
 // go-yaml v2 through sigs.k8s.io/yaml, aliases and merge keys applied, the
-// first document only); the yaml.v3 node tree only locates where each value
-// is written, for line numbers and --fix.
-func Parse(path string, data []byte) (*File, error) {
-	docs, err := yamlpos.DecodeAll(path, data)
+// first document only): derived from the yaml.v3 node tree when the file
+// uses only what effective models exactly, else read by ReadValues itself.
+// The node tree also locates where each value is written, for line numbers
+// and --fix.
+func Parse(path string, data []byte) (*File, error) { return parse(path, data, nil, false) }
+
+// ParseDocs is Parse of data already decoded by yamlpos.DecodeAll (by a
+// caller that looked at it first: a file is parsed once); nil docs: data
+// is decoded here.
+func ParseDocs(path string, data []byte, docs []*yaml.Node) (*File, error) {
+	return parse(path, data, docs, false)
+}
+
+// ParseAsHelm is Parse with the values always read by chartutil.ReadValues
+// itself: the proof of a fix reads what it wrote with Helm's own parser.
+func ParseAsHelm(path string, data []byte) (*File, error) { return parse(path, data, nil, true) }
+
+// helmValues reads data with Helm's own values parser.
+func helmValues(path string, data []byte) (map[string]any, error) {
+	vals, err := chartutil.ReadValues(data)
 	if err != nil {
-		return nil, err
+		return nil, exit.InvalidInput("%s: Helm cannot read this values file: %v", path, oneLine(err))
+	}
+	return vals, nil
+}
+
+func parse(path string, data []byte, docs []*yaml.Node, helmOnly bool) (*File, error) {
+	var err error
+	if docs == nil {
+		if docs, err = yamlpos.DecodeAll(path, data); err != nil {
+			return nil, err
+		}
 	}
 	f := &File{Path: path, Data: data, lines: yamlpos.NewLines(data)}
 	if len(docs) > 0 {
@@ -90,14 +119,17 @@ func Parse(path string, data []byte) (*File, error) {
 			break
 		}
 	}
-	vals, err := chartutil.ReadValues(data)
-	if err != nil {
-		return nil, exit.InvalidInput("%s: Helm cannot read this values file: %v", path, oneLine(err))
+	vals, ok := effective(f.root, data)
+	if !ok || helmOnly {
+		if vals, err = helmValues(path, data); err != nil {
+			return nil, err
+		}
 	}
+	f.vals = vals
 	if g, ok := vals["global"].(map[string]any); ok {
 		f.GlobalRegistry, _ = g["imageRegistry"].(string)
 	}
-	if err := f.walk(map[string]any(vals), nil, ""); err != nil {
+	if err := f.walk(vals, nil, ""); err != nil {
 		return nil, err
 	}
 	if len(f.Images) == 0 {
@@ -107,7 +139,8 @@ func Parse(path string, data []byte) (*File, error) {
 }
 
 // walk visits the effective values; key is the map key v sits under (for a
-// list item: the list's key).
+// list item: the list's key). path's array is reused by siblings: an image
+// keeps a copy.
 func (f *File) walk(v any, path []string, key string) error {
 	switch v := v.(type) {
 	case map[string]any:
@@ -120,13 +153,13 @@ func (f *File) walk(v any, path []string, key string) error {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			if err := f.walk(v[k], append(path[:len(path):len(path)], k), k); err != nil {
+			if err := f.walk(v[k], append(path, k), k); err != nil {
 				return err
 			}
 		}
 	case []any:
 		for i, c := range v {
-			if err := f.walk(c, append(path[:len(path):len(path)], fmt.Sprintf("[%d]", i)), key); err != nil {
+			if err := f.walk(c, append(path, "["+strconv.Itoa(i)+"]"), key); err != nil {
 				return err
 			}
 		}
@@ -157,7 +190,7 @@ func (f *File) stringImage(key, s string, path []string) error {
 			return nil
 		}
 	}
-	img := Image{Key: keyOf(path), Convention: String, Ref: r, path: path}
+	img := Image{Key: keyOf(path), Convention: String, Ref: r, path: slices.Clone(path)}
 	img.node, img.reads = f.find(path)
 	img.File, img.Line = f.pos(img.node)
 	f.Images = append(f.Images, img)

@@ -1,6 +1,7 @@
 package yamlpos
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -35,10 +36,12 @@ func ReadFile(what, path string) ([]byte, error) {
 	if err := syscall.SetNonblock(int(f.Fd()), false); err != nil {
 		return nil, exit.InvalidInput("%s: %w", what, err)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFile+1))
-	if err != nil {
+	// sized by stat (read in one go, not grown by doubling), bounded by what is read
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(st.Size(), 0), MaxFile)+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFile+1)); err != nil {
 		return nil, exit.InvalidInput("%s: %w", what, err)
 	}
+	data := buf.Bytes()
 	if len(data) > MaxFile {
 		return nil, exit.InvalidInput("%s: %s is larger than the %d MiB an input file may have", what, path, MaxFile>>20)
 	}

@@ -41,8 +41,12 @@ func Decode(path string, data []byte) (root *yaml.Node, err error) {
 // noDuplicateKeys rejects a mapping that repeats a key: yaml.v3's node API
 // accepts it, while Helm and compose keep only one of the two values.
 func noDuplicateKeys(path string, n *yaml.Node) error {
-	if n.Kind == yaml.MappingNode {
-		seen := map[string]int{}
+	if n.Kind == yaml.MappingNode && len(n.Content) <= 2*smallMap {
+		if err := noDuplicateSmall(path, n); err != nil {
+			return err
+		}
+	} else if n.Kind == yaml.MappingNode {
+		seen := make(map[string]int, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			if k.Kind != yaml.ScalarNode || k.Value == "<<" {
@@ -57,6 +61,27 @@ func noDuplicateKeys(path string, n *yaml.Node) error {
 	for _, c := range n.Content {
 		if err := noDuplicateKeys(path, c); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// smallMap is the size up to which noDuplicateKeys compares keys pairwise
+// rather than allocating a map (most mappings of a values file are small).
+const smallMap = 8
+
+// noDuplicateSmall is noDuplicateKeys' check of one small mapping: the
+// first repeated key (in document order) against its first occurrence.
+func noDuplicateSmall(path string, n *yaml.Node) error {
+	for i := 2; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind != yaml.ScalarNode || k.Value == "<<" {
+			continue
+		}
+		for j := 0; j < i; j += 2 {
+			if f := n.Content[j]; f.Kind == yaml.ScalarNode && f.Value == k.Value {
+				return Errorf(path, k.Line, "duplicate key %q (first at line %d)", k.Value, f.Line)
+			}
 		}
 	}
 	return nil
