@@ -3,7 +3,6 @@ package promote
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/chart/loader"
@@ -63,19 +62,6 @@ func (p *Promote) captured(fn func() (*release.Release, error)) (*release.Releas
 		p.progressf("warning: helm: %s", l)
 	}
 	return rel, err
-}
-
-// rollback returns the release to revision through the Helm SDK (a new
-// revision with the bookmarked content); it never uninstalls.
-func (p *Promote) rollback(ctx context.Context, revision int) (time.Duration, error) {
-	start := time.Now()
-	rb := action.NewRollback(p.cfg.Helm)
-	rb.Version, rb.Timeout, rb.MaxHistory = revision, rollbackBudget, p.MaxHistory
-	if dl, ok := ctx.Deadline(); ok {
-		rb.Timeout = time.Until(dl)
-	}
-	err := rb.Run(p.Release)
-	return time.Since(start), err
 }
 
 // dryRun renders the upgrade (or install) without applying it.

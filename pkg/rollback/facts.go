@@ -3,12 +3,12 @@ package rollback
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"helm.sh/helm/v3/pkg/release"
 
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/guard"
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
@@ -73,7 +73,7 @@ func (r *Rollback) facts(ctx context.Context, store *helmx.Store) (Facts, error)
 
 // inFlight is the newest journal entry of rel still in progress, if any.
 func inFlight(ctx context.Context, cfg *kube.Config, rel string) (*journal.Entry, error) {
-	es, err := journal.New(cfg.Typed, cfg.Namespace).List(ctx, rel, time.Time{})
+	es, err := guard.Entries(ctx, cfg, rel)
 	if err != nil {
 		return nil, fmt.Errorf("read journal: %w", err)
 	}
@@ -195,5 +195,3 @@ func lastSegment(s string) string {
 	}
 	return s
 }
-
-func elapsed(start, end time.Time) string { return end.Sub(start).Round(time.Millisecond).String() }
