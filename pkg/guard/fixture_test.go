@@ -2,21 +2,15 @@ package guard
 
 import (
 	"context"
-	"io"
 	"testing"
 	"time"
 
 	"helm.sh/helm/v3/pkg/action"
-	"helm.sh/helm/v3/pkg/chart"
-	"helm.sh/helm/v3/pkg/chartutil"
-	kubefake "helm.sh/helm/v3/pkg/kube/fake"
 	"helm.sh/helm/v3/pkg/release"
-	"helm.sh/helm/v3/pkg/storage"
-	"helm.sh/helm/v3/pkg/storage/driver"
-	helmtime "helm.sh/helm/v3/pkg/time"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	k8sfake "k8s.io/client-go/kubernetes/fake"
 
+	"github.com/stella-ops/stella-plugins/pkg/guard/guardtest"
 	"github.com/stella-ops/stella-plugins/pkg/identity"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
@@ -38,13 +32,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	typed := k8sfake.NewClientset()
-	cfg := &kube.Config{Namespace: ns, Context: "test", User: "alice", Typed: typed, Helm: &action.Configuration{
-		Releases:     storage.Init(driver.NewMemory()),
-		KubeClient:   &kubefake.PrintingKubeClient{Out: io.Discard},
-		Capabilities: chartutil.DefaultCapabilities,
-		Log:          func(string, ...any) {},
-	}}
+	cfg, typed := guardtest.Config(ns)
 	f := &fixture{cfg: cfg, typed: typed}
 	f.store(t, 1, release.StatusSuperseded, "1.0.0")
 	f.store(t, 2, release.StatusDeployed, "1.1.0")
@@ -54,15 +42,7 @@ func newFixture(t *testing.T) *fixture {
 // store puts revision v of the release into Helm's storage.
 func (f *fixture) store(t *testing.T, v int, s release.Status, chartVersion string) {
 	t.Helper()
-	now := helmtime.Now()
-	r := &release.Release{Name: rel, Namespace: ns, Version: v,
-		Info:     &release.Info{Status: s, FirstDeployed: now, LastDeployed: now, Description: "fixture"},
-		Chart:    &chart.Chart{Metadata: &chart.Metadata{Name: "web", Version: chartVersion, APIVersion: "v2"}},
-		Config:   map[string]any{},
-		Manifest: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-" + chartVersion + "\n"}
-	if err := f.cfg.Helm.Releases.Create(r); err != nil {
-		t.Fatal(err)
-	}
+	guardtest.Store(t, f.cfg, rel, v, s, chartVersion, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-"+chartVersion+"\n")
 }
 
 // upgrade creates the next revision through Helm's own action, as a
@@ -70,8 +50,7 @@ func (f *fixture) store(t *testing.T, v int, s release.Status, chartVersion stri
 func (f *fixture) upgrade(ctx context.Context, chartVersion string) (*release.Release, error) {
 	up := action.NewUpgrade(f.cfg.Helm)
 	up.Namespace = ns
-	ch := &chart.Chart{Metadata: &chart.Metadata{Name: "web", Version: chartVersion, APIVersion: "v2"},
-		Templates: []*chart.File{{Name: "templates/cm.yaml", Data: []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n")}}}
+	ch := guardtest.Chart(chartVersion, map[string]string{"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n"})
 	return up.RunWithContext(ctx, rel, ch, map[string]any{})
 }
 
