@@ -97,6 +97,22 @@ type Report struct {
 	JournalRetention *retention.Applied
 }
 
+// Took is the run's duration as results show it ("" when nothing was journaled).
+func (r *Report) Took() string {
+	if r.Journal == "" {
+		return ""
+	}
+	return r.Duration.Round(time.Millisecond).String()
+}
+
+// Pruned are the journal entries the retention removed.
+func (r *Report) Pruned() []string {
+	if r.JournalRetention == nil {
+		return nil
+	}
+	return r.JournalRetention.Removed
+}
+
 // Run takes the lock and runs c under it (see the package doc). The
 // Report is returned whenever the lock was asked for; the error carries
 // the exit code.

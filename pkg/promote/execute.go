@@ -23,15 +23,10 @@ func (p *Promote) execute(ctx context.Context, st *state, res *Result) error {
 	g.Revisions, g.JournalLimit, g.MaxHistory, g.Abort = st.revisions, st.journalLimit, p.MaxHistory, p.Abort
 	g.Progress, g.Now = func(s string) { p.progressf("%s", s) }, p.Now
 	rep, err := g.Run(ctx, &change{p: p, st: st, res: res})
-	res.ClosedEntries, res.Journal = rep.ClosedEntries, rep.Journal
+	res.ClosedEntries, res.Journal, res.Duration = rep.ClosedEntries, rep.Journal, rep.Took()
+	res.JournalRetention, res.PrunedJournalEntries = rep.JournalRetention, rep.Pruned()
 	if rep.Outcome == journal.Refused {
 		res.Outcome, res.Message = journal.Refused, err.Error()
-	}
-	if rep.Journal != "" {
-		res.Duration = rep.Duration.Round(time.Millisecond).String()
-	}
-	if a := rep.JournalRetention; a != nil {
-		res.JournalRetention, res.PrunedJournalEntries = a, a.Removed
 	}
 	return err
 }

@@ -35,8 +35,11 @@ func (p *Promote) upgrade(ctx context.Context, st *state) (*release.Release, err
 	if err != nil {
 		return nil, err
 	}
-	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.Timeout)
-	defer cancel()
+	// The context must never end, not even after Run returned: Helm's
+	// RunWithContext leaves a goroutine that marks the new revision failed
+	// in storage when its context ends, racing with its own completion
+	// (seen in-process: a healthy revision stored as failed). Timeout bounds it.
+	hctx := context.WithoutCancel(ctx)
 	return p.captured(func() (*release.Release, error) {
 		if st.first {
 			in := action.NewInstall(p.cfg.Helm)

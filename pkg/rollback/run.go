@@ -3,7 +3,6 @@ package rollback
 import (
 	"context"
 	"strings"
-	"time"
 
 	"helm.sh/helm/v3/pkg/release"
 
@@ -66,13 +65,8 @@ func (r *Rollback) perform(ctx context.Context, res *Result, target *release.Rel
 	g.Revisions, g.JournalLimit, g.MaxHistory = r.revisions, r.journalLimit, r.MaxHistory
 	g.Progress, g.Now = r.step, r.now
 	rep, err := g.Run(ctx, &change{r: r, res: res, target: target, expect: expect})
-	res.Outcome, res.JournalID, res.ClosedEntries = rep.Outcome, rep.Journal, rep.ClosedEntries
-	if rep.Journal != "" {
-		res.Duration = rep.Duration.Round(time.Millisecond).String()
-	}
-	if a := rep.JournalRetention; a != nil {
-		res.JournalRetention, res.PrunedJournalEntries = a, a.Removed
-	}
+	res.Outcome, res.JournalID, res.ClosedEntries, res.Duration = rep.Outcome, rep.Journal, rep.ClosedEntries, rep.Took()
+	res.JournalRetention, res.PrunedJournalEntries = rep.JournalRetention, rep.Pruned()
 	return err
 }
 
