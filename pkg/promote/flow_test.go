@@ -115,7 +115,9 @@ func TestPromoteFlows(t *testing.T) {
 				}
 			}},
 		{name: "journal write failed", ready: true, outcome: journal.Succeeded, code: exit.Operational, entry: journal.InProgress, last: 3, status: release.StatusDeployed,
-			setup: func(_ *testing.T, _ *Promote, typed *k8sfake.Clientset) { typed.PrependReactor("update", "configmaps", forbidUpdate) }},
+			setup: func(_ *testing.T, _ *Promote, typed *k8sfake.Clientset) {
+				typed.PrependReactor("update", "configmaps", forbidUpdate)
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
