@@ -51,7 +51,8 @@ func (f *fixture) upgrade(ctx context.Context, chartVersion string) (*release.Re
 	up := action.NewUpgrade(f.cfg.Helm)
 	up.Namespace = ns
 	ch := guardtest.Chart(chartVersion, map[string]string{"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n"})
-	return up.RunWithContext(ctx, rel, ch, map[string]any{})
+	// never a context that ends: Helm would mark the revision failed (see promote.upgrade)
+	return up.RunWithContext(context.WithoutCancel(ctx), rel, ch, map[string]any{})
 }
 
 func (f *fixture) last(t *testing.T) *release.Release {
