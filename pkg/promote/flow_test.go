@@ -2,7 +2,6 @@ package promote
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,17 +9,10 @@ import (
 	"time"
 
 	"helm.sh/helm/v3/pkg/release"
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	k8sfake "k8s.io/client-go/kubernetes/fake"
-	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
-	"github.com/stella-ops/stella-plugins/pkg/guard"
 	"github.com/stella-ops/stella-plugins/pkg/guard/guardtest"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
@@ -38,24 +30,6 @@ spec:
     metadata: {labels: {app: web}}
     spec: {containers: [{name: web, image: "{{ .Values.image }}"}]}
 `
-
-// liveWeb is the release's Deployment as the API server holds it.
-func liveWeb(ready bool) *appsv1.Deployment {
-	one := int32(1)
-	d := &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "web", Generation: 1,
-			Annotations: map[string]string{"meta.helm.sh/release-name": "web", "meta.helm.sh/release-namespace": "web"}},
-		Spec:   appsv1.DeploymentSpec{Replicas: &one, Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}}},
-		Status: appsv1.DeploymentStatus{ObservedGeneration: 1, Replicas: 1, UpdatedReplicas: 1},
-	}
-	if ready {
-		d.Status.ReadyReplicas, d.Status.AvailableReplicas = 1, 1
-		d.Status.Conditions = []appsv1.DeploymentCondition{
-			{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionTrue},
-			{Type: appsv1.DeploymentProgressing, Status: corev1.ConditionTrue, Reason: "NewReplicaSetAvailable"}}
-	}
-	return d
-}
 
 // promoteFixture: a plain chart (no channels file) on disk, revisions 1
 // and 2 in Helm's memory storage, the live Deployment in the fake clientset.
@@ -79,7 +53,7 @@ func promoteFixture(t *testing.T, ready bool) (*Promote, *kube.Config, *k8sfake.
 	cfg, typed := guardtest.Config("web")
 	guardtest.Store(t, cfg, "web", 1, release.StatusSuperseded, "1.0.0", webDeployment)
 	guardtest.Store(t, cfg, "web", 2, release.StatusDeployed, "1.1.0", webDeployment)
-	if _, err := typed.AppsV1().Deployments("web").Create(context.Background(), liveWeb(ready), metav1.CreateOptions{}); err != nil {
+	if _, err := typed.AppsV1().Deployments("web").Create(context.Background(), guardtest.Deployment("web", "web", "web", ready), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	p := New(cfg)
@@ -91,9 +65,6 @@ func promoteFixture(t *testing.T, ready bool) (*Promote, *kube.Config, *k8sfake.
 // promote through the guard, in-process: each outcome with its journal
 // entry, Helm's history and the released lock.
 func TestPromoteFlows(t *testing.T) {
-	forbidUpdate := func(k8stesting.Action) (bool, runtime.Object, error) {
-		return true, nil, apierrors.NewForbidden(schema.GroupResource{Resource: "configmaps"}, "j", errors.New("denied"))
-	}
 	tests := []struct {
 		name    string
 		ready   bool
@@ -116,7 +87,7 @@ func TestPromoteFlows(t *testing.T) {
 			}},
 		{name: "journal write failed", ready: true, outcome: journal.Succeeded, code: exit.Operational, entry: journal.InProgress, last: 3, status: release.StatusDeployed,
 			setup: func(_ *testing.T, _ *Promote, typed *k8sfake.Clientset) {
-				typed.PrependReactor("update", "configmaps", forbidUpdate)
+				typed.PrependReactor("update", "configmaps", guardtest.Forbid("configmaps"))
 			}},
 	}
 	for _, tt := range tests {
@@ -149,24 +120,15 @@ func TestPromoteInterrupted(t *testing.T) {
 
 func checkPromoted(t *testing.T, cfg *kube.Config, res *Result, entry journal.Outcome, last int, status release.Status) {
 	t.Helper()
-	es, err := guard.Entries(context.Background(), cfg, "web")
-	if err != nil {
-		t.Fatal(err)
+	st := guardtest.After(t, cfg, "web")
+	st.Check(t, entry, last)
+	if st.Last.Info.Status != status {
+		t.Errorf("helm: revision %d is %s (%q), want %s", st.Last.Version, st.Last.Info.Status, st.Last.Info.Description, status)
 	}
-	switch {
-	case entry == "" && len(es) != 0:
-		t.Errorf("%d journal entries, want none", len(es))
-	case entry != "" && (len(es) != 1 || es[0].Outcome != entry || es[0].ID != res.Journal):
-		t.Errorf("journal %+v, want one entry %s", es, entry)
-	case entry == journal.RolledBack && res.Rollback == "":
-		t.Errorf("rollback not recorded: %+v", es[0])
+	if entry != "" && len(st.Entries) == 1 && st.Entries[0].ID != res.Journal {
+		t.Errorf("journal entry %s, result names %s", st.Entries[0].ID, res.Journal)
 	}
-	if l, err := cfg.Helm.Releases.Last("web"); err != nil || l.Version != last || l.Info.Status != status {
-		t.Errorf("helm: last %d %s %q (%v), want revision %d %s", l.Version, l.Info.Status, l.Info.Description, err, last, status)
-	}
-	if entry != "" {
-		if i, _ := lock.Get(context.Background(), cfg.Typed, "web", "web"); i != nil {
-			t.Errorf("lock still held: %+v", i)
-		}
+	if entry == journal.RolledBack && res.Rollback == "" {
+		t.Error("rollback not in the result")
 	}
 }

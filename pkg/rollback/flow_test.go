@@ -2,23 +2,15 @@ package rollback
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"helm.sh/helm/v3/pkg/release"
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	k8sfake "k8s.io/client-go/kubernetes/fake"
-	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
-	"github.com/stella-ops/stella-plugins/pkg/guard"
 	"github.com/stella-ops/stella-plugins/pkg/guard/guardtest"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
@@ -31,32 +23,13 @@ metadata:
   name: web
 `
 
-// live is the release's Deployment as the API server holds it: ready, or
-// not yet available.
-func live(ready bool) *appsv1.Deployment {
-	one := int32(1)
-	d := &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "web", Generation: 1,
-			Annotations: map[string]string{"meta.helm.sh/release-name": "web", "meta.helm.sh/release-namespace": "web"}},
-		Spec:   appsv1.DeploymentSpec{Replicas: &one, Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}}},
-		Status: appsv1.DeploymentStatus{ObservedGeneration: 1, Replicas: 1, UpdatedReplicas: 1},
-	}
-	if ready {
-		d.Status.ReadyReplicas, d.Status.AvailableReplicas = 1, 1
-		d.Status.Conditions = []appsv1.DeploymentCondition{
-			{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionTrue},
-			{Type: appsv1.DeploymentProgressing, Status: corev1.ConditionTrue, Reason: "NewReplicaSetAvailable"}}
-	}
-	return d
-}
-
 // fixture: revision 1 deployed earlier, revision 2 the current one; the
 // default target is revision 1.
 func fixture(t *testing.T, ready bool) (*kube.Config, *k8sfake.Clientset) {
 	cfg, typed := guardtest.Config("web")
 	guardtest.Store(t, cfg, "web", 1, release.StatusSuperseded, "1.0.0", deployment)
 	guardtest.Store(t, cfg, "web", 2, release.StatusDeployed, "1.1.0", deployment)
-	if _, err := typed.AppsV1().Deployments("web").Create(context.Background(), live(ready), metav1.CreateOptions{}); err != nil {
+	if _, err := typed.AppsV1().Deployments("web").Create(context.Background(), guardtest.Deployment("web", "web", "web", ready), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return cfg, typed
@@ -72,9 +45,6 @@ func run(ctx context.Context, t *testing.T, cfg *kube.Config) (*Result, error) {
 // safe-rollback through the guard, in-process: each outcome, the journal
 // entry, Helm's history and the lock.
 func TestSafeRollbackFlows(t *testing.T) {
-	forbidUpdate := func(a k8stesting.Action) (bool, runtime.Object, error) {
-		return true, nil, apierrors.NewForbidden(schema.GroupResource{Resource: "configmaps"}, "j", errors.New("denied"))
-	}
 	tests := []struct {
 		name    string
 		ready   bool
@@ -95,7 +65,7 @@ func TestSafeRollbackFlows(t *testing.T) {
 			}},
 		{name: "journal write failed", ready: true, outcome: journal.Succeeded, code: exit.Operational, entry: journal.InProgress, last: 3,
 			setup: func(_ *testing.T, _ *kube.Config, typed *k8sfake.Clientset) {
-				typed.PrependReactor("update", "configmaps", forbidUpdate)
+				typed.PrependReactor("update", "configmaps", guardtest.Forbid("configmaps"))
 			}},
 	}
 	for _, tt := range tests {
@@ -130,22 +100,9 @@ func TestSafeRollbackInterrupted(t *testing.T) {
 
 func checkAfter(t *testing.T, cfg *kube.Config, entry journal.Outcome, last int) {
 	t.Helper()
-	es, err := guard.Entries(context.Background(), cfg, "web")
-	if err != nil {
-		t.Fatal(err)
-	}
-	switch {
-	case entry == "" && len(es) != 0:
-		t.Errorf("%d journal entries, want none", len(es))
-	case entry != "" && (len(es) != 1 || es[0].Outcome != entry || es[0].Operation != journal.SafeRollback):
-		t.Errorf("journal %+v, want one safe-rollback entry %s", es, entry)
-	}
-	if l, err := cfg.Helm.Releases.Last("web"); err != nil || l.Version != last {
-		t.Errorf("helm: last %v (%v), want revision %d", l, err, last)
-	}
-	if entry != "" {
-		if i, _ := lock.Get(context.Background(), cfg.Typed, "web", "web"); i != nil {
-			t.Errorf("lock still held: %+v", i)
-		}
+	st := guardtest.After(t, cfg, "web")
+	st.Check(t, entry, last)
+	if entry != "" && len(st.Entries) == 1 && st.Entries[0].Operation != journal.SafeRollback {
+		t.Errorf("journal operation %s, want safe-rollback", st.Entries[0].Operation)
 	}
 }
