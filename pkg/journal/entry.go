@@ -32,6 +32,13 @@ const (
 	Unknown     Outcome = "unknown"
 )
 
+// Outcomes a command reports for runs that changed nothing and are never
+// journaled (the journal's rules reject them).
+const (
+	Planned Outcome = "planned" // --plan: the plan was shown
+	Drift   Outcome = "drift"   // the values do not align with the release manifest
+)
+
 // Final reports whether o ends an entry's history.
 func (o Outcome) Final() bool {
 	switch o {

@@ -10,6 +10,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/align"
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/manifest"
 )
 
@@ -56,7 +57,7 @@ func (p *Promote) runFiles(ctx context.Context) (*Result, error) {
 		if fr.Align == nil && len(fr.Changed) == 0 {
 			return nil, err // nothing to show but the error line
 		}
-		res.Outcome, res.Message = "failed", err.Error()
+		res.Outcome, res.Message = journal.Failed, err.Error()
 		return res, err
 	}
 	pl, err := p.planFiles(ctx, st, fr)
@@ -73,7 +74,7 @@ func (p *Promote) runFiles(ctx context.Context) (*Result, error) {
 	if err := p.gitRecord(ctx, st, g, fr); err != nil {
 		return fail(err)
 	}
-	res.Outcome, res.Message = "succeeded", fr.Message
+	res.Outcome, res.Message = journal.Succeeded, fr.Message
 	if fr.NoOp {
 		res.Message += " (already done: nothing changed)"
 	}

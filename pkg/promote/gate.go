@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/guard"
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
@@ -112,7 +113,7 @@ func (p *Promote) gate(ctx context.Context, st *state) (*GateResult, error) {
 	if in.Health, err = v.Run(ctx); err != nil {
 		return nil, fmt.Errorf("gate %s: %w", name, err)
 	}
-	es, err := journal.New(sc.Typed, sc.Namespace).List(ctx, p.StageRelease, time.Time{})
+	es, err := guard.Entries(ctx, sc, p.StageRelease)
 	if err != nil {
 		return nil, fmt.Errorf("gate %s: %w", name, err)
 	}

@@ -3,7 +3,6 @@ package promote
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/chart/loader"
@@ -36,8 +35,11 @@ func (p *Promote) upgrade(ctx context.Context, st *state) (*release.Release, err
 	if err != nil {
 		return nil, err
 	}
-	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.Timeout)
-	defer cancel()
+	// The context must never end, not even after Run returned: Helm's
+	// RunWithContext leaves a goroutine that marks the new revision failed
+	// in storage when its context ends, racing with its own completion
+	// (seen in-process: a healthy revision stored as failed). Timeout bounds it.
+	hctx := context.WithoutCancel(ctx)
 	return p.captured(func() (*release.Release, error) {
 		if st.first {
 			in := action.NewInstall(p.cfg.Helm)
@@ -63,19 +65,6 @@ func (p *Promote) captured(fn func() (*release.Release, error)) (*release.Releas
 		p.progressf("warning: helm: %s", l)
 	}
 	return rel, err
-}
-
-// rollback returns the release to revision through the Helm SDK (a new
-// revision with the bookmarked content); it never uninstalls.
-func (p *Promote) rollback(ctx context.Context, revision int) (time.Duration, error) {
-	start := time.Now()
-	rb := action.NewRollback(p.cfg.Helm)
-	rb.Version, rb.Timeout, rb.MaxHistory = revision, rollbackBudget, p.MaxHistory
-	if dl, ok := ctx.Deadline(); ok {
-		rb.Timeout = time.Until(dl)
-	}
-	err := rb.Run(p.Release)
-	return time.Since(start), err
 }
 
 // dryRun renders the upgrade (or install) without applying it.

@@ -134,7 +134,7 @@ func (p *Promote) align(ctx context.Context, res *Result) error {
 				res.Findings = append(res.Findings, f)
 			}
 		}
-		res.Outcome, res.Message = "drift", "values do not align with the release manifest; nothing changed"
+		res.Outcome, res.Message = journal.Drift, "values do not align with the release manifest; nothing changed"
 		return exit.Failed("preflight: %d align finding(s); nothing changed", r.Problems())
 	}
 	return nil
@@ -147,7 +147,7 @@ func (p *Promote) readRelease(ctx context.Context, st *state, res *Result) error
 		return fmt.Errorf("preflight: read release: %w", err)
 	}
 	if pend, ok := helmx.PendingRevision(revs); ok {
-		res.Outcome = "refused"
+		res.Outcome = journal.Refused
 		res.Message = fmt.Sprintf("revision %d is %s", pend.Version, pend.Status)
 		return exit.Refusal("preflight: release %s revision %d is %s: run `helm stella safe-rollback %s --recover --namespace %s` first",
 			p.Release, pend.Version, pend.Status, p.Release, p.cfg.Namespace)

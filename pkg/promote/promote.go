@@ -77,9 +77,6 @@ type Promote struct {
 	// rollback that follows a failure or a first interrupt.
 	Abort context.Context
 
-	rollbackFn func(ctx context.Context, revision int) (time.Duration, error) // tests; default p.rollback
-
-	rollbackTook time.Duration
 	manifestPath string
 }
 
@@ -144,7 +141,7 @@ func (p *Promote) Run(ctx context.Context) (*Result, error) {
 	}
 	if p.Plan {
 		res.Plan, err = p.plan(ctx, st)
-		res.Outcome, res.Message = "planned", "nothing changed"
+		res.Outcome, res.Message = journal.Planned, "nothing changed"
 		return res, err
 	}
 	return res, p.execute(ctx, st, res)

@@ -7,9 +7,7 @@ import (
 
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
-	"github.com/stella-ops/stella-plugins/pkg/health"
-	"github.com/stella-ops/stella-plugins/pkg/journal"
-	"github.com/stella-ops/stella-plugins/pkg/lock"
+	"github.com/stella-ops/stella-plugins/pkg/guard"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
 	"github.com/stella-ops/stella-plugins/pkg/verify"
 	"github.com/stella-ops/stella-plugins/pkg/watch"
@@ -21,27 +19,21 @@ const logLines = 20
 // verify waits for the new revision with the verify-pods engine (fail
 // fast), checks the running digests against the manifest, then runs the
 // smoke suite. It returns the failure (with its exit code) or nil.
-func (p *Promote) verify(ctx context.Context, st *state, res *Result, held *lock.Held) error {
-	wctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	go func() {
-		select {
-		case err := <-held.Lost():
-			cancel(err) // wraps lock.ErrLost and says why
-		case <-wctx.Done():
-		}
-	}()
+//
+// ctx is the guard's: cancelled by an interrupt or a lost lock (its cause
+// says which).
+func (p *Promote) verify(ctx context.Context, st *state, res *Result) error {
 	p.progressf("wait: up to %s, failing fast", p.Timeout)
-	r, err := p.check(wctx, true, false)
+	r, err := p.check(ctx, true, false)
 	if err != nil {
-		if cause := context.Cause(wctx); cause != nil {
+		if cause := context.Cause(ctx); cause != nil {
 			return exit.WithCode(exit.Operational, fmt.Errorf("promote: wait interrupted: %w", cause))
 		}
 		return fmt.Errorf("promote: wait: %w", err)
 	}
 	res.Verify = r
 	if !r.Healthy() {
-		res.Evidence = Evidence(r)
+		res.Evidence = guard.Evidence(r)
 		if r.Verdict == verify.TimedOut {
 			return exit.TimedOut("promote: revision %d not healthy after %s: %s", res.To.Revision, p.Timeout, r.Message)
 		}
@@ -56,7 +48,7 @@ func (p *Promote) verify(ctx context.Context, st *state, res *Result, held *lock
 	}
 	res.Verify = r
 	if !r.Healthy() {
-		res.Evidence = Evidence(r)
+		res.Evidence = guard.Evidence(r)
 		return exit.Failed("%s (promote: running digests differ from the manifest)", r.Message)
 	}
 	return p.smoke(ctx, st, res)
@@ -127,25 +119,4 @@ func (p *Promote) smoke(ctx context.Context, st *state, res *Result) error {
 		return exit.Failed("promote: smoke failed: %d of %d checks failed", s.Failed, len(s.Results))
 	}
 	return nil
-}
-
-// Evidence turns verify-pods findings into journal evidence: pod,
-// container, reason, message, events and the last log lines.
-func Evidence(r *verify.Result) []journal.Evidence {
-	var out []journal.Evidence
-	for _, w := range r.Unhealthy() {
-		if len(w.Findings) == 0 {
-			out = append(out, journal.Evidence{Pod: w.Kind + "/" + w.Name, Reason: w.Reason, Message: w.Message, Events: w.Events})
-			continue
-		}
-		for _, f := range w.Findings {
-			out = append(out, evidenceOf(f))
-		}
-	}
-	return out
-}
-
-func evidenceOf(f health.Finding) journal.Evidence {
-	return journal.Evidence{Pod: f.Pod, Container: f.Container, Reason: f.Reason, Message: f.Message,
-		Events: f.Events, LogTail: f.Logs}
 }

@@ -1,7 +1,8 @@
 // Package rollback is the safe-rollback operation of helm stella, in Helm's
 // pkg/action style: New(cfg) with exported options, a pure planning half
 // (Decide: target choice and preflight refusals, from facts read once) and
-// Run, the side effects: lock, stuck-release recovery, the rollback through
+// Run, the side effects run under pkg/guard (lock, journal, lost-lock
+// watch, outcome): stuck-release recovery, the rollback through
 // the Helm SDK (or the restore of a pruned revision from a bookmark),
 // verification with the verify-pods engine, the smoke suite and the journal.
 //

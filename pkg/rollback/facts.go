@@ -3,13 +3,13 @@ package rollback
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"helm.sh/helm/v3/pkg/release"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/guard"
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
@@ -66,7 +66,7 @@ func (r *Rollback) facts(ctx context.Context, store *helmx.Store) (Facts, error)
 		}
 	}
 	_, pending := helmx.PendingRevision(f.Revisions)
-	es, err := journal.New(r.cfg.Typed, r.cfg.Namespace).List(ctx, r.Release, time.Time{})
+	es, err := guard.Entries(ctx, r.cfg, r.Release)
 	switch {
 	case err != nil && (pending || !apierrors.IsForbidden(err)):
 		return f, fmt.Errorf("read journal: %w", err)
@@ -211,5 +211,3 @@ func lastSegment(s string) string {
 	}
 	return s
 }
-
-func elapsed(start, end time.Time) string { return end.Sub(start).Round(time.Millisecond).String() }

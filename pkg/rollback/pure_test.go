@@ -1,20 +1,14 @@
 package rollback
 
 import (
-	"context"
 	"errors"
-	"fmt"
-	"net"
-	"os"
 	"strings"
-	"syscall"
 	"testing"
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/release"
 
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
-	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/health"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
@@ -93,33 +87,6 @@ func TestFill(t *testing.T) {
 	if len(e.Evidence) != 1 || e.Evidence[0].Pod != "web-1" || e.Evidence[0].Reason != "CrashLoopBackOff" ||
 		e.Evidence[0].Events[0] != "BackOff" || e.Evidence[0].LogTail[0] != "boom" {
 		t.Errorf("evidence = %+v", e.Evidence)
-	}
-}
-
-func TestClassify(t *testing.T) {
-	live := context.Background()
-	gone, cancel := context.WithCancel(live)
-	cancel()
-	tests := []struct {
-		name    string
-		parent  context.Context
-		err     error
-		outcome journal.Outcome
-		code    exit.Code
-	}{
-		{"ok", live, nil, journal.Succeeded, exit.OK},
-		{"check failed", live, exit.Failed("verify"), journal.Failed, exit.CheckFailed},
-		{"verify timeout", live, exit.TimedOut("verify"), journal.Failed, exit.Timeout},
-		{"helm deadline", live, context.DeadlineExceeded, journal.Failed, exit.Timeout},
-		{"interrupted", gone, exit.Failed("verify"), journal.Interrupted, exit.Operational},
-		{"API server gone mid-rollback", live, fmt.Errorf("helm rollback: could not get information about the resource: %w",
-			&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), journal.Unknown, exit.Operational},
-	}
-	for _, tt := range tests {
-		o, err := classify(tt.parent, tt.err)
-		if o != tt.outcome || exit.CodeOf(err) != tt.code {
-			t.Errorf("%s: %s code %d, want %s %d", tt.name, o, exit.CodeOf(err), tt.outcome, tt.code)
-		}
 	}
 }
 

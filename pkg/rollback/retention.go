@@ -1,10 +1,7 @@
 package rollback
 
 import (
-	"context"
-
 	"github.com/stella-ops/stella-plugins/pkg/channel"
-	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/retention"
 )
 
@@ -30,21 +27,4 @@ func (r *Rollback) loadRetention() error {
 	}
 	r.journalLimit = retention.Resolve(retention.Limit{}, append(settings, r.JournalRetention)...)
 	return nil
-}
-
-// pruneJournal applies the journal retention once this run's entry is
-// final; entries in progress are never removed. It lists what it removed
-// as a step (stderr) and in the result.
-func (r *Rollback) pruneJournal(ctx context.Context, j *journal.Journal, res *Result) {
-	if ctx.Err() != nil { // interrupted: leave housekeeping for the next run
-		return
-	}
-	a := j.ApplyRetention(ctx, r.Release, r.journalLimit)
-	if a == nil {
-		return
-	}
-	res.JournalRetention, res.PrunedJournalEntries = a, a.Removed
-	if line := a.Line(); line != "" {
-		r.step("journal retention: " + line)
-	}
 }

@@ -2,18 +2,15 @@ package rollback
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 
 	"helm.sh/helm/v3/pkg/release"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/guard"
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/identity"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
-	"github.com/stella-ops/stella-plugins/pkg/kube"
-	"github.com/stella-ops/stella-plugins/pkg/lock"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
 )
 
@@ -60,81 +57,50 @@ func (r *Rollback) Run(ctx context.Context) (*Result, error) {
 	return res, r.perform(ctx, res, to, pins(res.Plan, b))
 }
 
-// perform holds the lock and journals around the side effects.
+// perform runs the steps under the guard: lock, journal, lost-lock watch,
+// interrupt, outcome.
 func (r *Rollback) perform(ctx context.Context, res *Result, target *release.Release, expect expected) error {
-	who := identity.Resolve(ctx, r.cfg.Typed, r.cfg.User)
-	held, err := lock.Acquire(ctx, r.cfg.Typed, r.cfg.Namespace, r.Release,
-		lock.Options{User: who.User, Operation: "safe-rollback", Duration: r.LockTimeout})
-	if err != nil {
-		return err
-	}
-	bg := context.WithoutCancel(ctx)
-	defer func() { _ = held.Release(bg) }()
-	j := journal.New(r.cfg.Typed, r.cfg.Namespace)
-	hints := journal.OrphanHints{LastSeen: held.Previous.Renewed, RevisionSince: helmx.New(r.cfg).RevisionSince(ctx, r.Release, r.revisions)}
-	if res.ClosedEntries, err = j.CloseOrphans(ctx, r.Release, "safe-rollback by "+who.User, hints); err != nil {
-		return fmt.Errorf("journal: %w", err)
-	}
-	if note := journal.OrphansNote(res.ClosedEntries); note != "" {
-		res.Warnings = append(res.Warnings, note)
-	}
-	e, err := j.Append(ctx, r.entry(res, who))
-	if err != nil {
-		return fmt.Errorf("journal: %w", err)
-	}
-	res.JournalID = e.ID
-	// The steps share one deadline; verification gets the time left as its
-	// own timeout (a timed-out verdict with evidence) and the caller's ctx.
-	r.deadline = r.now().Add(r.Timeout)
-	wctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	lost := make(chan struct{})
-	go func() {
-		select {
-		case <-held.Lost():
-			cancel()
-			close(lost)
-		case <-wctx.Done():
-		}
-	}()
-	runErr := r.steps(wctx, res, target, expect)
-	select {
-	case <-lost:
-		runErr = fmt.Errorf("lock lost during the rollback: %w", lock.ErrLost)
-	default:
-	}
-	outcome, runErr := classify(ctx, runErr)
-	end := r.now()
-	e.Finish(outcome, end)
-	e.RollbackDuration = e.Duration
-	fill(&e, res, runErr)
-	res.Outcome, res.Duration = outcome, elapsed(e.Start, end)
-	if _, err := j.Update(bg, e); err != nil {
-		if runErr == nil {
-			runErr = fmt.Errorf("journal: %w", err)
-		}
-	} else {
-		r.pruneJournal(ctx, j, res)
-	}
-	return runErr
+	g := guard.New(r.cfg)
+	g.Release, g.Operation, g.LockTimeout = r.Release, "safe-rollback", r.LockTimeout
+	g.Revisions, g.JournalLimit, g.MaxHistory = r.revisions, r.journalLimit, r.MaxHistory
+	g.Progress, g.Now = r.step, r.now
+	rep, err := g.Run(ctx, &change{r: r, res: res, target: target, expect: expect})
+	res.Outcome, res.JournalID, res.ClosedEntries, res.Duration = rep.Outcome, rep.Journal, rep.ClosedEntries, rep.Took()
+	res.JournalRetention, res.PrunedJournalEntries = rep.JournalRetention, rep.Pruned()
+	return err
 }
 
-// classify maps the steps' error and the contexts to an outcome and the
-// returned error: cancelled by the caller = interrupted, deadline = exit 3.
-func classify(parent context.Context, err error) (journal.Outcome, error) {
-	switch {
-	case parent.Err() != nil:
-		return journal.Interrupted, fmt.Errorf("interrupted (%v): the rollback stopped waiting; see the journal and helm history", parent.Err())
-	case err == nil:
-		return journal.Succeeded, nil
-	case exit.CodeOf(err) == exit.Timeout:
-		return journal.Failed, err
-	case errors.Is(err, context.DeadlineExceeded):
-		return journal.Failed, exit.TimedOut("timed out: %v", err)
-	case kube.Transient(err): // the API went away mid-rollback: the release's state is unknown
-		return journal.Unknown, err
+// change is safe-rollback's part of the guarded change: the steps.
+type change struct {
+	r      *Rollback
+	res    *Result
+	target *release.Release
+	expect expected
+}
+
+// Begin returns the in-progress entry; orphaned entries closed become a warning.
+func (c *change) Begin(_ context.Context, who identity.Who, closed []string) (journal.Entry, error) {
+	if note := journal.OrphansNote(closed); note != "" {
+		c.res.Warnings = append(c.res.Warnings, note)
 	}
-	return journal.Failed, err
+	return c.r.entry(c.res, who), nil
+}
+
+// Apply runs the steps. They share one deadline; verification gets the
+// time left as its own timeout (a timed-out verdict with evidence).
+func (c *change) Apply(ctx context.Context) (bool, error) {
+	c.r.deadline = c.r.now().Add(c.r.Timeout)
+	err := c.r.steps(ctx, c.res, c.target, c.expect)
+	return c.res.NewRevision > 0, err
+}
+
+// Undo: a failed safe-rollback is left as it is (evidence journaled).
+func (c *change) Undo() guard.Undo { return guard.Undo{} }
+
+// End completes the final entry: evidence, smoke, notes.
+func (c *change) End(e *journal.Entry, v guard.Verdict) {
+	e.RollbackDuration = e.Duration
+	fill(e, c.res, v.Err)
 }
 
 // entry is the in-progress journal entry.

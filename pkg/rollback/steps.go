@@ -11,6 +11,7 @@ import (
 	"helm.sh/helm/v3/pkg/release"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/guard"
 	"github.com/stella-ops/stella-plugins/pkg/helmlog"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
@@ -70,9 +71,7 @@ func (r *Rollback) recoverPending(version int) error {
 func (r *Rollback) apply(ctx context.Context, t Target, target *release.Release, force bool) error {
 	timeout := r.remaining()
 	if !t.Restore {
-		rb := action.NewRollback(r.cfg.Helm)
-		rb.Version, rb.Timeout, rb.Force, rb.MaxHistory = t.Revision, timeout, force, r.MaxHistory
-		if err := rb.Run(r.Release); err != nil {
+		if err := guard.HelmRollback(r.cfg.Helm, r.Release, t.Revision, timeout, force, r.MaxHistory); err != nil {
 			return fmt.Errorf("helm rollback of %q to revision %d: %w", r.Release, t.Revision, err)
 		}
 		return nil
@@ -187,16 +186,7 @@ func fill(e *journal.Entry, res *Result, err error) {
 	}
 	if res.Verify != nil {
 		notes = append(notes, "verify: "+string(res.Verify.Verdict))
-		for _, w := range res.Verify.Unhealthy() {
-			for i, f := range w.Findings {
-				evs := f.Events
-				if i == 0 { // the workload's events once, with its first finding
-					evs = append(append([]string(nil), f.Events...), w.Events...)
-				}
-				e.Evidence = append(e.Evidence, journal.Evidence{Pod: f.Pod, Container: f.Container,
-					Reason: f.Reason, Message: f.Message, Events: evs, LogTail: f.Logs})
-			}
-		}
+		e.Evidence = guard.Evidence(res.Verify)
 	}
 	if res.Smoke != nil {
 		if b, jerr := json.Marshal(res.Smoke); jerr == nil {

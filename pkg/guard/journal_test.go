@@ -1,0 +1,47 @@
+package guard
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/journal"
+	"github.com/stella-ops/stella-plugins/pkg/retention"
+)
+
+// An entry left in progress by a run that died is closed as unknown under
+// the lock and handed to Begin; once this run's entry is final the journal
+// retention prunes the finished entries beyond the limit (never ours).
+func TestOrphansAndRetention(t *testing.T) {
+	f := newFixture(t)
+	j := journal.New(f.typed, ns)
+	old := time.Now().Add(-time.Hour).UTC()
+	orphan, err := j.Append(context.Background(), journal.Entry{Operation: journal.Promote, Release: rel, Start: old,
+		Who: journalWho, Reason: "died"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := f.guard()
+	g.JournalLimit = retention.Limit{Keep: 1}
+	var lines []string
+	g.Progress = func(s string) { lines = append(lines, s) }
+	c := &testChange{apply: upgradeThenCtx(f)}
+	rep, err := g.Run(context.Background(), c)
+	if err != nil || rep.Outcome != journal.Succeeded {
+		t.Fatalf("outcome %s: %v", rep.Outcome, err)
+	}
+	if len(c.closed) != 1 || c.closed[0] != orphan.ID || len(rep.ClosedEntries) != 1 {
+		t.Errorf("closed %v, want the orphan %s", c.closed, orphan.ID)
+	}
+	es := f.entries(t)
+	if len(es) != 1 || es[0].ID != rep.Journal || rep.JournalRetention == nil || len(rep.JournalRetention.Removed) != 1 {
+		t.Errorf("after retention keep 1: entries %v, applied %+v", es, rep.JournalRetention)
+	}
+	if len(lines) != 1 || lines[0] == "" {
+		t.Errorf("progress %q, want the retention line", lines)
+	}
+	if exit.CodeOf(err) != exit.OK {
+		t.Error(err)
+	}
+}
