@@ -80,8 +80,10 @@ func (r *Rollback) apply(ctx context.Context, t Target, target *release.Release,
 	up.Namespace, up.Timeout, up.ResetValues, up.Force = r.cfg.Namespace, timeout, true, force
 	up.MaxHistory = r.MaxHistory
 	up.Description = "stella safe-rollback to bookmark " + t.Bookmark
-	uctx, cancel := context.WithDeadline(ctx, r.deadline)
-	defer cancel()
+	// as promote's upgrade: a context that never ends (Helm marks the new
+	// revision failed when its context ends, even after a successful
+	// upgrade; an interrupt is seen by the steps after it); up.Timeout bounds it
+	uctx := context.WithoutCancel(ctx)
 	logged, err := helmlog.Capture(func() error {
 		_, err := up.RunWithContext(uctx, r.Release, target.Chart, target.Config)
 		return err
