@@ -15,6 +15,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/gitstate"
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/identity"
+	"github.com/stella-ops/stella-plugins/pkg/image"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
 )
 
@@ -143,7 +144,7 @@ func ManifestPins(manifest string) map[string]string {
 	imgs, _ := plan.Images(manifest)
 	out := map[string]string{}
 	for k, ref := range imgs {
-		if d := plan.Digest(ref); d != "" {
+		if d := image.PinnedDigest(ref); d != "" {
 			out[k] = d
 		}
 	}

@@ -13,6 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/yaml"
+
+	"github.com/stella-ops/stella-plugins/pkg/image"
 )
 
 // podSelector matches the pods of one workload of the manifest.
@@ -125,23 +127,11 @@ func podOf(p *corev1.Pod) Pod {
 		for _, c := range cs {
 			s := statuses[c.Name]
 			out.Containers = append(out.Containers, Container{
-				Name: c.Name, Init: init, Image: c.Image, ImageID: s.ImageID, Digest: Digest(s.ImageID), Ready: s.Ready,
+				Name: c.Name, Init: init, Image: c.Image, ImageID: s.ImageID, Digest: image.RunningDigest(s.ImageID), Ready: s.Ready,
 			})
 		}
 	}
 	add(p.Spec.InitContainers, true)
 	add(p.Spec.Containers, false)
 	return out
-}
-
-// Digest is the digest part of a container status imageID
-// ("docker-pullable://repo@sha256:…", "repo@sha256:…", or "sha256:…").
-func Digest(imageID string) string {
-	if i := strings.LastIndex(imageID, "@"); i >= 0 {
-		return imageID[i+1:]
-	}
-	if strings.HasPrefix(imageID, "sha256:") {
-		return imageID
-	}
-	return ""
 }

@@ -132,17 +132,3 @@ func TestSelectPodsBadManifest(t *testing.T) {
 		t.Fatal("a broken manifest must be an error")
 	}
 }
-
-func TestDigest(t *testing.T) {
-	for in, want := range map[string]string{
-		"docker-pullable://reg/a@sha256:ab": "sha256:ab",
-		"reg/a@sha256:ab":                   "sha256:ab",
-		"sha256:ab":                         "sha256:ab",
-		"":                                  "",
-		"reg/a:1":                           "",
-	} {
-		if got := Digest(in); got != want {
-			t.Errorf("Digest(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -2,7 +2,6 @@ package health
 
 import (
 	"fmt"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -25,19 +24,6 @@ func (p Pins) Lookup(container, ref string) (string, bool) {
 	return d, ok
 }
 
-// RunningDigest extracts the digest from a container status' imageID
-// ("repo@sha256:…", optionally "docker-pullable://"-prefixed); "" if none.
-func RunningDigest(imageID string) string {
-	i := strings.LastIndexByte(imageID, '@')
-	if i < 0 {
-		if strings.HasPrefix(imageID, "sha256:") {
-			return imageID
-		}
-		return ""
-	}
-	return imageID[i+1:]
-}
-
 // Digests returns a certain DigestMismatch finding for every running
 // container of p whose digest differs from its component's pin; source
 // names the pins in the message ("" = "expected"). Containers without a
@@ -57,7 +43,7 @@ func Digests(p *corev1.Pod, pins Pins, source string) []Finding {
 	}
 	var out []Finding
 	for _, cs := range p.Status.ContainerStatuses {
-		running := RunningDigest(cs.ImageID)
+		running := image.RunningDigest(cs.ImageID)
 		ref := spec[cs.Name]
 		if ref == "" {
 			ref = cs.Image

@@ -58,17 +58,3 @@ status: {containerStatuses: [{name: db, imageID: "docker.io/library/mongo@` + dA
 		})
 	}
 }
-
-func TestRunningDigest(t *testing.T) {
-	for in, want := range map[string]string{
-		"repo@" + dA:                      dA,
-		"docker-pullable://repo@" + dA:    dA,
-		dA:                                dA,
-		"":                                "",
-		"docker://sha256-less-image-name": "",
-	} {
-		if got := RunningDigest(in); got != want {
-			t.Errorf("RunningDigest(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -81,11 +81,3 @@ func dig(m map[string]any, path ...string) any {
 	}
 	return cur
 }
-
-// Digest is the sha256 digest of an image reference pinned by digest, else "".
-func Digest(ref string) string {
-	if i := strings.LastIndex(ref, "@"); i >= 0 && strings.HasPrefix(ref[i+1:], "sha256:") {
-		return ref[i+1:]
-	}
-	return ""
-}

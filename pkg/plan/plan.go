@@ -3,6 +3,8 @@ package plan
 import (
 	"fmt"
 	"sort"
+
+	"github.com/stella-ops/stella-plugins/pkg/image"
 )
 
 // Masked replaces every secret-looking value in a Plan.
@@ -87,7 +89,7 @@ func imageDiff(from, to map[string]string) []Image {
 	out := make([]Image, 0, len(keys))
 	for k := range keys {
 		out = append(out, Image{Workload: k, From: from[k], To: to[k],
-			FromDigest: Digest(from[k]), ToDigest: Digest(to[k]), Changed: from[k] != to[k]})
+			FromDigest: image.PinnedDigest(from[k]), ToDigest: image.PinnedDigest(to[k]), Changed: from[k] != to[k]})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Workload < out[j].Workload })
 	return out

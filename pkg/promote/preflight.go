@@ -12,6 +12,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
+	"github.com/stella-ops/stella-plugins/pkg/image"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
 	"github.com/stella-ops/stella-plugins/pkg/manifest"
@@ -192,7 +193,7 @@ func pinnedRefs(manifest string) map[string]string {
 	imgs, _ := plan.Images(manifest)
 	var out map[string]string
 	for w, ref := range imgs {
-		if plan.Digest(ref) != "" {
+		if image.PinnedDigest(ref) != "" {
 			if out == nil {
 				out = map[string]string{}
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/guard"
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/identity"
+	"github.com/stella-ops/stella-plugins/pkg/image"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
 )
@@ -109,7 +110,7 @@ func (r *Rollback) entry(res *Result, who identity.Who) journal.Entry {
 	side := func(s plan.Side) journal.Revision {
 		jr := journal.Revision{Revision: s.Revision, ChartVersion: s.ChartVersion, Digests: map[string]string{}}
 		for w, ref := range s.Images {
-			if plan.Digest(ref) != "" {
+			if image.PinnedDigest(ref) != "" {
 				jr.Digests[w] = ref
 			}
 		}
