@@ -113,23 +113,11 @@ func (f *smokeFlags) options(args []string) (output.Format, smoke.Options, error
 	if o.BaseURLs, err = parseBaseURLs(f.baseURLs); err != nil {
 		return "", o, err
 	}
-	path := f.suite
-	if f.channel != "" {
-		info, err := smoke.FromChannel(f.config, f.channel)
-		if err != nil {
-			return "", o, err
-		}
-		o.Channel, o.Version = info.Channel, info.Version
-		if path == "" {
-			path = info.Suite
-		}
-	}
-	if path == "" {
-		path = smoke.DefaultPath
-	}
-	if o.Suite, err = smoke.Load(path); err != nil {
+	found, err := smoke.Find(smoke.Where{File: f.suite, Config: f.config, Channel: f.channel, Default: smoke.DefaultPath})
+	if err != nil {
 		return "", o, err
 	}
+	o.Suite, o.Channel, o.Version = found.Suite, found.Channel, found.Version
 	if len(args) == 1 {
 		o.Release = args[0]
 	}

@@ -81,17 +81,14 @@ func (p *Promote) snapshot() func(watch.Snapshot) {
 	}
 }
 
-// loadSuite reads the channel's suite (or SmokeSuite); path "" when none.
+// loadSuite reads SmokeSuite, else the channel's suite; path "" when none.
 func (p *Promote) loadSuite(ch *channel.Channel) (string, *smoke.Suite, error) {
-	path := p.SmokeSuite
-	if path == "" && ch != nil {
-		path = ch.Smoke
+	w := smoke.Where{File: p.SmokeSuite}
+	if ch != nil { // read by the preflight already: its suite is the fallback
+		w.Default = ch.Smoke
 	}
-	if path == "" {
-		return "", nil, nil
-	}
-	suite, err := smoke.Load(path)
-	return path, suite, err
+	f, err := smoke.Find(w)
+	return f.Path, f.Suite, err
 }
 
 // smoke runs the suite the preflight loaded.

@@ -120,25 +120,11 @@ func (r *Rollback) verify(ctx context.Context, res *Result, expect expected) err
 // bad suite or channel is invalid input (exit 4), not a failure after the
 // rollback.
 func (r *Rollback) loadSuite() error {
-	path, ver := r.SmokeSuite, ""
-	if r.Channel != "" {
-		info, err := smoke.FromChannel(r.Config, r.Channel)
-		if err != nil {
-			return err
-		}
-		ver = info.Version
-		if path == "" {
-			path = info.Suite
-		}
-	}
-	if path == "" {
-		return nil
-	}
-	suite, err := smoke.Load(path)
+	f, err := smoke.Find(smoke.Where{File: r.SmokeSuite, Config: r.Config, Channel: r.Channel})
 	if err != nil {
 		return err
 	}
-	r.suite, r.suitePath, r.suiteVersion = suite, path, ver
+	r.suite, r.suitePath, r.suiteVersion = f.Suite, f.Path, f.Version
 	return nil
 }
 
