@@ -86,7 +86,7 @@ func (s *Store) Get(ctx context.Context, name string, version int) (*Record, err
 		return nil, err
 	}
 	if len(recs) == 0 && version == 0 {
-		return s.getNewest(ctx, name)
+		return s.Last(ctx, name)
 	}
 	var best *Record
 	for i := range recs {
@@ -100,18 +100,28 @@ func (s *Store) Get(ctx context.Context, name string, version int) (*Record, err
 	return best, nil
 }
 
-// getNewest reads the newest revision when none is deployed: metadata list,
-// then the one revision.
-func (s *Store) getNewest(ctx context.Context, name string) (*Record, error) {
-	revs, err := s.Revisions(ctx, name)
+// Last reads the newest revision whatever its status, as Helm's
+// Releases.Last (and helm test) pick it: a metadata list, then that one
+// revision, never the whole history's payloads.
+func (s *Store) Last(ctx context.Context, name string) (*Record, error) {
+	r, err := s.Newest(ctx, name)
 	if err != nil {
 		return nil, err
 	}
+	return s.Get(ctx, name, r.Version)
+}
+
+// Newest is the newest revision whatever its status, from labels only.
+func (s *Store) Newest(ctx context.Context, name string) (Revision, error) {
+	revs, err := s.Revisions(ctx, name)
+	if err != nil {
+		return Revision{}, err
+	}
 	r, ok := Latest(revs)
 	if !ok {
-		return nil, notFound(name, 0, s.Namespace)
+		return Revision{}, notFound(name, 0, s.Namespace)
 	}
-	return s.Get(ctx, name, r.Version)
+	return r, nil
 }
 
 // Revisions lists release name's revisions from labels only (no payload),

@@ -115,6 +115,50 @@ func TestGetReadsOneRevision(t *testing.T) {
 	}
 }
 
+// TestLast: the newest revision whatever its status, exactly as Helm's
+// Releases.Last picks it (Get(…, 0) prefers the deployed one), read as a
+// metadata list and then one revision by its version label.
+func TestLast(t *testing.T) {
+	history := []*release.Release{
+		rel("web", 1, release.StatusSuperseded), rel("web", 2, release.StatusDeployed),
+		rel("web", 3, release.StatusFailed), rel("db", 1, release.StatusPendingInstall),
+		rel("api", 4, release.StatusDeployed), rel("api", 5, release.StatusPendingRollback),
+	}
+	cases := []struct {
+		release string
+		want    int
+	}{{"web", 3}, {"db", 1}, {"api", 5}, {"nope", 0}}
+	for _, c := range cases {
+		t.Run(c.release, func(t *testing.T) {
+			s, fc := store(t, history...)
+			helm := storage.Init(driver.NewSecrets(fc.CoreV1().Secrets("ns")))
+			want, herr := helm.Last(c.release)
+			fc.ClearActions()
+			rec, err := s.Last(context.Background(), c.release)
+			if c.want == 0 {
+				if !errors.Is(err, ErrNotFound) || herr == nil {
+					t.Fatalf("err = %v (helm: %v), want ErrNotFound", err, herr)
+				}
+				return
+			}
+			if err != nil || herr != nil {
+				t.Fatal(err, herr)
+			}
+			r, err := rec.Release()
+			if err != nil || rec.Version != c.want || r.Version != want.Version || r.Manifest != want.Manifest {
+				t.Fatalf("got v%d (%v), helm's Last v%d", rec.Version, err, want.Version)
+			}
+			acts := fc.Actions()
+			if len(acts) != 2 || !strings.Contains(fmt.Sprint(acts[1]), fmt.Sprintf("version=%d", c.want)) {
+				t.Fatalf("actions = %v, want a list, then one revision's", acts)
+			}
+			if n, err := s.Newest(context.Background(), c.release); err != nil || n.Version != c.want {
+				t.Fatalf("newest = %+v, %v", n, err)
+			}
+		})
+	}
+}
+
 func TestRevisionsAndReleases(t *testing.T) {
 	s, _ := store(t, rel("web", 2, release.StatusDeployed), rel("web", 1, release.StatusSuperseded),
 		rel("web", 3, release.StatusPendingUpgrade), rel("db", 1, release.StatusDeployed))

@@ -13,6 +13,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/guard"
 	"github.com/stella-ops/stella-plugins/pkg/helmlog"
+	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
 	"github.com/stella-ops/stella-plugins/pkg/verify"
@@ -33,7 +34,7 @@ func (r *Rollback) steps(ctx context.Context, res *Result, target *release.Relea
 	if err := r.apply(ctx, d.Target, target, d.Pending != nil); err != nil {
 		return err
 	}
-	last, err := r.cfg.Helm.Releases.Last(r.Release)
+	last, err := helmx.New(r.cfg).Newest(ctx, r.Release) // the revision the rollback created
 	if err != nil {
 		return fmt.Errorf("read release %q after the rollback: %w", r.Release, err)
 	}

@@ -19,7 +19,7 @@ func (o *Smoke) endpointsAttempt(ctx context.Context, release, ns string, e *End
 	services := e.Services
 	if len(services) == 0 {
 		var err error
-		if services, err = o.releaseServices(release); err != nil {
+		if services, err = o.releaseServices(ctx, release); err != nil {
 			return outcome{Reason: err.Error()}
 		}
 		if len(services) == 0 {
@@ -86,11 +86,11 @@ func evaluateEndpoints(counts map[string]int, min int, ns string) string {
 }
 
 // releaseServices lists the Services in the release's stored manifest.
-func (o *Smoke) releaseServices(release string) ([]string, error) {
+func (o *Smoke) releaseServices(ctx context.Context, release string) ([]string, error) {
 	if release == "" {
 		return nil, fmt.Errorf("no release given: pass RELEASE or list endpoints.services")
 	}
-	rel, err := o.cfg.Helm.Releases.Last(release)
+	rel, err := o.lastRelease(ctx, release)
 	if err != nil {
 		return nil, fmt.Errorf("release %s: %w", release, err)
 	}

@@ -2,6 +2,7 @@ package smoke
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -10,7 +11,24 @@ import (
 
 	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/release"
+	"helm.sh/helm/v3/pkg/storage/driver"
+
+	"github.com/stella-ops/stella-plugins/pkg/helmx"
 )
+
+// lastRelease reads the newest revision of name whatever its status, the
+// one helm test runs (Helm's Releases.Last), without decoding the whole
+// history. An unknown release reads as Helm words it: "release: not found".
+func (o *Smoke) lastRelease(ctx context.Context, name string) (*release.Release, error) {
+	rec, err := helmx.New(o.cfg).Last(ctx, name)
+	if errors.Is(err, helmx.ErrNotFound) {
+		return nil, driver.ErrReleaseNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rec.Release()
+}
 
 // helmTestsAttempt runs the release's test hooks through the Helm SDK
 // (action.ReleaseTesting, as `helm test`), after removing the objects
@@ -19,7 +37,7 @@ func (o *Smoke) helmTestsAttempt(ctx context.Context, name string, hc *HelmTests
 	if name == "" {
 		return outcome{Reason: "no release given: pass RELEASE or set release: in the suite"}
 	}
-	rel, err := o.cfg.Helm.Releases.Last(name)
+	rel, err := o.lastRelease(ctx, name)
 	if err != nil {
 		return outcome{Reason: fmt.Sprintf("release %s: %v", name, err)}
 	}
