@@ -34,7 +34,9 @@ func (r *Rollback) steps(ctx context.Context, res *Result, target *release.Relea
 	if err := r.apply(ctx, d.Target, target, d.Pending != nil); err != nil {
 		return err
 	}
-	last, err := helmx.New(r.cfg).Newest(ctx, r.Release) // the revision the rollback created
+	// the revision the rollback created, read even after an interrupt (as
+	// the upgrade runs): the verify step after it reports the interrupt
+	last, err := helmx.New(r.cfg).Newest(context.WithoutCancel(ctx), r.Release)
 	if err != nil {
 		return fmt.Errorf("read release %q after the rollback: %w", r.Release, err)
 	}
