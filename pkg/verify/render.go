@@ -29,6 +29,13 @@ func ProgressLine(s watch.Snapshot, tty bool) string {
 	return line
 }
 
+// Report shows a wait's snapshots on r as "prefix: State: summary" with
+// the elapsed time: the one rendering of the commands that wait (promote,
+// safe-rollback).
+func Report(r output.Reporter, prefix string) func(watch.Snapshot) {
+	return func(s watch.Snapshot) { r.Status(prefix+": "+ProgressLine(s, false), s.Elapsed) }
+}
+
 // Err maps the verdict to its exit code: nil (0), 2 unhealthy, 3 timed out.
 func (r *Result) Err() error {
 	switch r.Verdict {
