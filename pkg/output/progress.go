@@ -93,11 +93,14 @@ func (p *Progress) Logf(format string, a ...any) {
 func Lines(r Reporter) io.Writer { return &lines{r: r} }
 
 type lines struct {
+	mu  sync.Mutex
 	r   Reporter
 	buf []byte
 }
 
 func (l *lines) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.buf = append(l.buf, b...)
 	for {
 		i := bytes.IndexByte(l.buf, '\n')
