@@ -8,30 +8,28 @@ import (
 )
 
 // Status off a TTY prints a line only when the status (not its time)
-// changes; steps are always printed, between them.
-func TestStatusChangeOnly(t *testing.T) {
-	var b bytes.Buffer
-	p := NewProgress(&b)
-	p.Status("wait: Progressing: 1/2 ready", time.Second)
-	p.Status("wait: Progressing: 1/2 ready", 2*time.Second)
-	p.Logf("note: %d", 1)
-	p.Status("wait: Progressing: 1/2 ready", 3*time.Second)
-	p.Status("wait: Healthy: 2/2 ready", 4400*time.Millisecond)
-	want := "wait: Progressing: 1/2 ready (1s)\nnote: 1\nwait: Healthy: 2/2 ready (4s)\n"
-	if b.String() != want {
-		t.Fatalf("progress = %q, want %q", b.String(), want)
+// changes, steps always between them; on a TTY every new status replaces
+// the last one in place.
+func TestStatus(t *testing.T) {
+	cases := []struct {
+		tty  bool
+		want string
+	}{
+		{false, "wait: Progressing: 1/2 ready (1s)\nnote: 1\nwait: Healthy: 2/2 ready (4s)\n"},
+		{true, "wait: Progressing: 1/2 ready (1s)\n\x1b[1A\x1b[Jwait: Progressing: 1/2 ready (2s)\nnote: 1\n" +
+			"wait: Progressing: 1/2 ready (3s)\n\x1b[1A\x1b[Jwait: Healthy: 2/2 ready (4s)\n"},
 	}
-}
-
-// On a TTY every new status replaces the last one in place.
-func TestStatusRedrawnOnTTY(t *testing.T) {
-	var b bytes.Buffer
-	p := &Progress{w: &b, tty: true}
-	p.Status("verify: Progressing: 0/1 ready", time.Second)
-	p.Status("verify: Progressing: 0/1 ready", 2*time.Second)
-	want := "verify: Progressing: 0/1 ready (1s)\n\x1b[1A\x1b[Jverify: Progressing: 0/1 ready (2s)\n"
-	if b.String() != want {
-		t.Fatalf("progress = %q, want %q", b.String(), want)
+	for _, c := range cases {
+		var b bytes.Buffer
+		p := &Progress{w: &b, tty: c.tty}
+		p.Status("wait: Progressing: 1/2 ready", time.Second)
+		p.Status("wait: Progressing: 1/2 ready", 2*time.Second)
+		p.Logf("note: %d", 1)
+		p.Status("wait: Progressing: 1/2 ready", 3*time.Second)
+		p.Status("wait: Healthy: 2/2 ready", 4400*time.Millisecond)
+		if b.String() != c.want {
+			t.Errorf("tty %v: progress = %q, want %q", c.tty, b.String(), c.want)
+		}
 	}
 }
 
