@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -17,16 +18,18 @@ import (
 
 func init() { register(newPromoteCmd) }
 
-// promoteFlags are the flags that are not options of the operation itself.
+// promoteFlags are the flags that are not options of the operation itself;
+// files holds --git-commit/--git-tag of the channel workflow (--files-only).
 type promoteFlags struct {
 	output, requireStage string
-	dryRun               bool
+	dryRun, filesOnly    bool
 	retain               retentionFlags
+	files                *promote.Files
 }
 
 func newPromoteCmd(r *root) *cobra.Command {
 	p := promote.New(nil)
-	var fl promoteFlags
+	fl := promoteFlags{files: promote.NewFiles()}
 	cmd := &cobra.Command{
 		Use:   "promote RELEASE CHART -f VALUES",
 		Short: "Upgrade a release with preflight, fail-fast verification, smoke, gates and evidence-keeping rollback",
@@ -58,6 +61,9 @@ Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
 		Args: maxArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
 			interrupt.Hold() // changes something: a first Ctrl-C cancels (clean up, roll back) rather than exits
+			if fl.filesOnly {
+				return runFiles(c, r, p, &fl)
+			}
 			return runPromote(c, r, p, &fl, args)
 		},
 	}
@@ -80,14 +86,25 @@ Exit codes: 0 promoted and verified · 2 drift, or failed and rolled back ·
 	fl.retain.bindBookmarks(f, promote.DefaultKeepBookmarks)
 	fl.retain.bindJournal(f)
 	f.IntVar(&p.MaxHistory, "history-max", r.settings.MaxHistory, historyMaxUsage)
-	f.BoolVar(&p.FilesOnly, "files-only", false, "channel workflow: point --channel at --release and align its files; no cluster")
+	f.BoolVar(&fl.filesOnly, "files-only", false, "channel workflow: point --channel at --release and align its files; no cluster")
 	f.StringVar(&p.ReleaseManifest, "release", "", "release manifest to align with (default: the channel's; with --files-only: the channel's new manifest)")
 	f.BoolVar(&p.CheckRegistry, "check-registry", false, "preflight: HEAD every pin's digest in its registry (also the channel's checkRegistry)")
 	bindRegistryFlags(f, &p.Registry)
-	f.BoolVar(&p.GitCommit, "git-commit", false, "with --files-only: commit exactly the changed files plus a new or modified --release manifest (refused on uncommitted changes in the channel's files)")
-	f.BoolVar(&p.GitTag, "git-tag", false, "with --files-only: tag the promotion commit (stable: VERSION, airgap: VERSION-airgap; other channels: refused); an identical rerun is a no-op")
+	f.BoolVar(&fl.files.GitCommit, "git-commit", false, "with --files-only: commit exactly the changed files plus a new or modified --release manifest (refused on uncommitted changes in the channel's files)")
+	f.BoolVar(&fl.files.GitTag, "git-tag", false, "with --files-only: tag the promotion commit (stable: VERSION, airgap: VERSION-airgap; other channels: refused); an identical rerun is a no-op")
 	stella.OutputFlag(f, &fl.output)
 	return cmd
+}
+
+// runFiles is promote --files-only: the channel workflow, no cluster.
+func runFiles(c *cobra.Command, r *root, p *promote.Promote, fl *promoteFlags) error {
+	f, err := output.ParseFormat(fl.output)
+	if err != nil {
+		return err
+	}
+	op := fl.files
+	op.Channel, op.ReleaseManifest, op.Config, op.Progress = p.Channel, p.ReleaseManifest, p.Config, output.NewProgress(r.err)
+	return renderPromote(c.Context(), r, f, op.Run)
 }
 
 func runPromote(c *cobra.Command, r *root, p *promote.Promote, fl *promoteFlags, args []string) error {
@@ -95,12 +112,13 @@ func runPromote(c *cobra.Command, r *root, p *promote.Promote, fl *promoteFlags,
 	if err != nil {
 		return err
 	}
-	if !p.FilesOnly && len(args) != 2 {
+	if len(args) != 2 {
 		return exit.InvalidInput("%q needs RELEASE and CHART (or --files-only)", c.CommandPath())
 	}
-	if len(args) == 2 {
-		p.Release, p.Chart = args[0], args[1]
+	if fl.files.GitCommit || fl.files.GitTag {
+		return exit.InvalidInput("flag --git-commit/--git-tag: only with --files-only")
 	}
+	p.Release, p.Chart = args[0], args[1]
 	p.Plan = p.Plan || fl.dryRun
 	if p.BookmarkRetention, err = fl.retain.bookmarks(c.Flags()); err != nil {
 		return err
@@ -108,9 +126,9 @@ func runPromote(c *cobra.Command, r *root, p *promote.Promote, fl *promoteFlags,
 	if p.JournalRetention, err = fl.retain.journal(c.Flags()); err != nil {
 		return err
 	}
-	p.Progress, p.Abort, p.Registry.Config = r.err, r.abort, r.settings.RegistryConfig
+	p.Progress, p.Abort, p.Registry.Config = output.NewProgress(r.err), r.abort, r.settings.RegistryConfig
 	cfg, err := r.clients()
-	if err != nil && !p.FilesOnly {
+	if err != nil {
 		return err
 	}
 	if fl.requireStage != "" {
@@ -118,8 +136,15 @@ func runPromote(c *cobra.Command, r *root, p *promote.Promote, fl *promoteFlags,
 			return err
 		}
 	}
-	res, err := promote.NewOn(cfg, p).Run(c.Context())
-	if res != nil && exit.CodeOf(err) != exit.Invalid { // invalid input: the one error line only
+	return renderPromote(c.Context(), r, f, promote.NewOn(cfg, p).Run)
+}
+
+// renderPromote runs either operation (cluster promote or --files-only)
+// and renders its result once, also on error; invalid input gets the one
+// error line only.
+func renderPromote(ctx context.Context, r *root, f output.Format, run func(context.Context) (*promote.Result, error)) error {
+	res, err := run(ctx)
+	if res != nil && exit.CodeOf(err) != exit.Invalid {
 		if rerr := promote.Render(r.out, f, res); rerr != nil && err == nil {
 			err = rerr
 		}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	stella "github.com/stella-ops/stella-plugins/internal/cli"
@@ -10,7 +8,6 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/interrupt"
 	"github.com/stella-ops/stella-plugins/pkg/output"
 	"github.com/stella-ops/stella-plugins/pkg/rollback"
-	"github.com/stella-ops/stella-plugins/pkg/watch"
 )
 
 func init() { register(newSafeRollbackCmd) }
@@ -52,9 +49,7 @@ smoke failed · 3 timeout · 4 invalid input · 5 refused (nothing changed).`,
 			if err != nil {
 				return err
 			}
-			p := output.NewProgress(r.err)
-			o.Progress = func(s watch.Snapshot) { p.Update(fmt.Sprintf("verify: %s (%s)", s.Summary, s.Elapsed.Round(1e9))) }
-			o.OnStep = func(s string) { p.Logf("%s", s) }
+			o.Progress = output.NewProgress(r.err)
 			op := rollback.New(cfg)
 			op.Options = o
 			res, err := op.Run(c.Context())

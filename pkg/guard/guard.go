@@ -11,6 +11,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
+	"github.com/stella-ops/stella-plugins/pkg/output"
 	"github.com/stella-ops/stella-plugins/pkg/retention"
 )
 
@@ -74,7 +75,7 @@ type Guard struct {
 	// automatic rollback.
 	Abort context.Context
 	// Progress receives one line per step of the guard's own (nil: discard).
-	Progress func(string)
+	Progress output.Reporter
 	Now      func() time.Time
 
 	rollbackFn func(ctx context.Context, revision int) error // tests; default: Helm's rollback
@@ -203,7 +204,7 @@ func (g *Guard) prune(ctx context.Context, j *journal.Journal) *retention.Applie
 
 func (g *Guard) progressf(format string, a ...any) {
 	if g.Progress != nil {
-		g.Progress(fmt.Sprintf(format, a...))
+		g.Progress.Logf(format, a...)
 	}
 }
 

@@ -1,12 +1,15 @@
 package guard
 
 import (
+	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
+	"github.com/stella-ops/stella-plugins/pkg/output"
 	"github.com/stella-ops/stella-plugins/pkg/retention"
 )
 
@@ -24,8 +27,8 @@ func TestOrphansAndRetention(t *testing.T) {
 	}
 	g := f.guard()
 	g.JournalLimit = retention.Limit{Keep: 1}
-	var lines []string
-	g.Progress = func(s string) { lines = append(lines, s) }
+	var out bytes.Buffer
+	g.Progress = output.NewProgress(&out)
 	c := &testChange{apply: upgradeThenCtx(f)}
 	rep, err := g.Run(context.Background(), c)
 	if err != nil || rep.Outcome != journal.Succeeded {
@@ -38,7 +41,7 @@ func TestOrphansAndRetention(t *testing.T) {
 	if len(es) != 1 || es[0].ID != rep.Journal || rep.JournalRetention == nil || len(rep.JournalRetention.Removed) != 1 {
 		t.Errorf("after retention keep 1: entries %v, applied %+v", es, rep.JournalRetention)
 	}
-	if len(lines) != 1 || lines[0] == "" {
+	if lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n"); len(lines) != 1 || !strings.HasPrefix(lines[0], "journal retention: ") {
 		t.Errorf("progress %q, want the retention line", lines)
 	}
 	if exit.CodeOf(err) != exit.OK {

@@ -11,4 +11,9 @@
 // smoke suite; on any failure or interrupt the guard rolls back to the
 // bookmarked revision (never uninstalls) keeping the evidence. Every run
 // that got past the preflight is journaled.
+//
+// Files is the other operation, promote --files-only (runbook §5): it
+// rewrites the deploy tree (point the channel at a new release manifest,
+// align --fix, version markers, align --lint, git commit and tag) and
+// needs no cluster. Both report progress through output.Reporter.
 package promote

@@ -21,7 +21,7 @@ func (p *Promote) execute(ctx context.Context, st *state, res *Result) error {
 	g := guard.New(p.cfg)
 	g.Release, g.Operation, g.LockTimeout = p.Release, string(journal.Promote), p.LockTimeout
 	g.Revisions, g.JournalLimit, g.MaxHistory, g.Abort = st.revisions, st.journalLimit, p.MaxHistory, p.Abort
-	g.Progress, g.Now = func(s string) { p.progressf("%s", s) }, p.Now
+	g.Progress, g.Now = p.Progress, p.Now
 	rep, err := g.Run(ctx, &change{p: p, st: st, res: res})
 	res.ClosedEntries, res.Journal, res.Duration = rep.ClosedEntries, rep.Journal, rep.Took()
 	res.JournalRetention, res.PrunedJournalEntries = rep.JournalRetention, rep.Pruned()
@@ -151,7 +151,7 @@ func (p *Promote) apply(ctx context.Context, st *state, res *Result) (applied bo
 		return true, err
 	}
 	res.Message = fmt.Sprintf("revision %d of %s is healthy, runs the manifest's digests and passed smoke", res.To.Revision, p.Release)
-	if p.manifestPath == "" {
+	if st.manifestPath == "" {
 		res.Message = fmt.Sprintf("revision %d of %s is healthy (no release manifest: digests not checked)", res.To.Revision, p.Release)
 	}
 	return true, nil

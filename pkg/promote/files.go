@@ -12,6 +12,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/manifest"
+	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
 // FilesResult is what the channel workflow (--files-only) changed.
@@ -28,7 +29,25 @@ type FilesResult struct {
 	Align    *align.Result `json:"align,omitempty"` // the remaining findings when it failed, else the final --lint check
 }
 
-// filesState is everything runFiles reads before it writes anything.
+// Files is the channel workflow, promote --files-only (runbook §5): it
+// rewrites the deploy tree and needs no cluster. Set the options, then
+// call Run.
+type Files struct {
+	Channel         string // the channel promoted
+	ReleaseManifest string // its new release manifest, inside the deploy tree
+	Config          string // channels file
+	// GitCommit commits exactly the changed files (plus a new or modified
+	// manifest); GitTag tags the commit of a stable or airgap promotion.
+	GitCommit, GitTag bool
+	Progress          output.Reporter // nil discards
+}
+
+// NewFiles returns the channel workflow on the default channels file.
+func NewFiles() *Files {
+	return &Files{Config: channel.DefaultPath, Progress: output.Discard}
+}
+
+// filesState is everything Run reads before it writes anything.
 type filesState struct {
 	m    *manifest.Manifest
 	f    *channel.File
@@ -39,20 +58,28 @@ type filesState struct {
 	tag  string // the tag to create ("" without --git-tag)
 }
 
-// runFiles is runbook §5: check everything (input, planned edits, git)
+// Run is runbook §5: check everything (input, planned edits, git)
 // before writing anything; then point the channel at the new manifest,
 // align --fix its files and move its version markers in one write; render
 // the channel's chart with the result (align --lint) and restore every file
 // if it does not align; finally commit exactly those files plus the new
-// manifest, and tag stable/airgap.
-func (p *Promote) runFiles(ctx context.Context) (*Result, error) {
-	st, err := p.filesState()
+// manifest, and tag stable/airgap. The error carries the exit code (2
+// align findings, 4 invalid input, 5 refused); the Result is returned
+// whenever there is something to show.
+func (op *Files) Run(ctx context.Context) (*Result, error) {
+	if op.Progress == nil {
+		op.Progress = output.Discard
+	}
+	if op.Channel == "" || op.ReleaseManifest == "" {
+		return nil, exit.InvalidInput("flag --files-only: needs --channel and --release")
+	}
+	st, err := op.state()
 	if err != nil {
 		return nil, err
 	}
-	fr := &FilesResult{Channel: p.Channel, Version: st.m.Version, Release: st.rel,
-		Message: "deploy: promote " + suffixed(st.m.Version, p.Channel), Changed: []string{}}
-	res := &Result{Manifest: journalManifest(st.m.Version, p.Channel), Files: fr}
+	fr := &FilesResult{Channel: op.Channel, Version: st.m.Version, Release: st.rel,
+		Message: "deploy: promote " + suffixed(st.m.Version, op.Channel), Changed: []string{}}
+	res := &Result{Manifest: journalManifest(st.m.Version, op.Channel), Files: fr}
 	fail := func(err error) (*Result, error) {
 		if fr.Align == nil && len(fr.Changed) == 0 {
 			return nil, err // nothing to show but the error line
@@ -60,18 +87,18 @@ func (p *Promote) runFiles(ctx context.Context) (*Result, error) {
 		res.Outcome, res.Message = journal.Failed, err.Error()
 		return res, err
 	}
-	pl, err := p.planFiles(ctx, st, fr)
+	pl, err := op.plan(ctx, st, fr)
 	if err != nil {
 		return fail(err)
 	}
-	g, err := p.gitPreflight(ctx, st, pl, fr)
+	g, err := op.gitPreflight(ctx, st, pl, fr)
 	if err != nil {
 		return fail(err)
 	}
-	if err := p.writeFiles(ctx, st, pl, fr); err != nil {
+	if err := op.write(ctx, st, pl, fr); err != nil {
 		return fail(err)
 	}
-	if err := p.gitRecord(ctx, st, g, fr); err != nil {
+	if err := op.gitRecord(ctx, st, g, fr); err != nil {
 		return fail(err)
 	}
 	res.Outcome, res.Message = journal.Succeeded, fr.Message
@@ -81,42 +108,39 @@ func (p *Promote) runFiles(ctx context.Context) (*Result, error) {
 	return res, nil
 }
 
-// filesState loads and checks the input: the manifest is the channel's
+// state loads and checks the input: the manifest is the channel's
 // (release.channel = --channel) and inside the deploy tree; --git-tag is
 // for a tagged channel.
-func (p *Promote) filesState() (*filesState, error) {
-	if p.ReleaseManifest == "" {
-		return nil, exit.InvalidInput("flag --release: required with --files-only")
-	}
-	m, err := manifest.Load(p.ReleaseManifest)
+func (op *Files) state() (*filesState, error) {
+	m, err := manifest.Load(op.ReleaseManifest)
 	if err != nil {
 		return nil, err
 	}
-	f, err := channel.Load(p.Config)
+	f, err := channel.Load(op.Config)
 	if err != nil {
 		return nil, err
 	}
 	st := &filesState{m: m, f: f, tree: filepath.Dir(f.Path)}
-	if st.c, err = f.Channel(p.Channel); err != nil {
+	if st.c, err = f.Channel(op.Channel); err != nil {
 		return nil, err
 	}
-	if m.Channel != p.Channel {
+	if m.Channel != op.Channel {
 		return nil, exit.InvalidInput("flag --release: %s is a release of channel %q (release.channel), not %q; nothing written",
-			p.ReleaseManifest, m.Channel, p.Channel)
+			op.ReleaseManifest, m.Channel, op.Channel)
 	}
-	if st.rel, err = insideTree(st.tree, p.ReleaseManifest); err != nil {
+	if st.rel, err = insideTree(st.tree, op.ReleaseManifest); err != nil {
 		return nil, err
 	}
 	orig, err := os.ReadFile(f.Path)
 	if err != nil {
 		return nil, exit.InvalidInput("flag --config: %v", err)
 	}
-	if st.next, err = PointChannel(orig, p.Channel, st.rel); err != nil {
+	if st.next, err = PointChannel(orig, op.Channel, st.rel); err != nil {
 		return nil, exit.InvalidInput("%s: %v", f.Path, err)
 	}
-	if p.GitTag {
-		if st.tag = TagOf(p.Channel, m.Version); st.tag == "" {
-			return nil, exit.InvalidInput("flag --git-tag: channel %s is not tagged (runbook §5 tags stable and airgap promotions only); drop --git-tag", p.Channel)
+	if op.GitTag {
+		if st.tag = TagOf(op.Channel, m.Version); st.tag == "" {
+			return nil, exit.InvalidInput("flag --git-tag: channel %s is not tagged (runbook §5 tags stable and airgap promotions only); drop --git-tag", op.Channel)
 		}
 	}
 	return st, nil
@@ -156,8 +180,8 @@ func suffixed(version, ch string) string {
 	return version + "-" + ch
 }
 
-func (p *Promote) warnf(fr *FilesResult, format string, a ...any) {
+func (op *Files) warnf(fr *FilesResult, format string, a ...any) {
 	w := fmt.Sprintf(format, a...)
 	fr.Warnings = append(fr.Warnings, w)
-	p.progressf("warning: %s", w)
+	op.Progress.Logf("warning: %s", w)
 }

@@ -70,8 +70,8 @@ func TestFilesOnlyAllOrNothing(t *testing.T) {
 			deploy, rel := exampleWithNewStable(t)
 			c.setup(t, deploy, rel)
 			before := treeSums(t, deploy)
-			p := New(nil)
-			p.FilesOnly, p.Channel, p.ReleaseManifest, p.Config = true, "stable", rel, filepath.Join(deploy, "channels.yaml")
+			p := NewFiles()
+			p.Channel, p.ReleaseManifest, p.Config = "stable", rel, filepath.Join(deploy, "channels.yaml")
 			_, err := p.Run(context.Background())
 			if exit.CodeOf(err) != c.code || err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err = %v (exit %d), want exit %d with %q", err, exit.CodeOf(err), c.code, c.want)

@@ -16,8 +16,8 @@ import (
 func TestFilesOnlyOnExample(t *testing.T) {
 	deploy, rel := exampleWithNewStable(t)
 	run := func() *Result {
-		p := New(nil)
-		p.FilesOnly, p.Channel, p.ReleaseManifest, p.Config = true, "stable", rel, filepath.Join(deploy, "channels.yaml")
+		p := NewFiles()
+		p.Channel, p.ReleaseManifest, p.Config = "stable", rel, filepath.Join(deploy, "channels.yaml")
 		res, err := p.Run(context.Background())
 		if err != nil {
 			t.Fatalf("files-only: %v", err)
@@ -75,8 +75,8 @@ func exampleWithNewStable(t *testing.T) (deploy, rel string) {
 // quotes and comments kept; other channels' markers are untouched.
 func TestFilesOnlyMovesVersionMarkers(t *testing.T) {
 	deploy, rel := exampleWithNewStable(t)
-	p := New(nil)
-	p.FilesOnly, p.Channel, p.ReleaseManifest, p.Config = true, "stable", rel, filepath.Join(deploy, "channels.yaml")
+	p := NewFiles()
+	p.Channel, p.ReleaseManifest, p.Config = "stable", rel, filepath.Join(deploy, "channels.yaml")
 	if _, err := p.Run(context.Background()); err != nil {
 		t.Fatalf("files-only: %v", err)
 	}

@@ -34,8 +34,8 @@ func TestFilesOnlyGitCommitAndTag(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	p := New(nil)
-	p.FilesOnly, p.Channel, p.ReleaseManifest, p.Config = true, "stable", rel, filepath.Join(deploy, "channels.yaml")
+	p := NewFiles()
+	p.Channel, p.ReleaseManifest, p.Config = "stable", rel, filepath.Join(deploy, "channels.yaml")
 	p.GitCommit, p.GitTag = true, true
 	res, err := p.Run(context.Background())
 	if err != nil {

@@ -43,9 +43,9 @@ func gitExample(t *testing.T) (deploy, rel string, gitIn func(...string) string)
 	return deploy, rel, gitIn
 }
 
-func filesOnly(deploy, ch, rel string, commit, tag bool) *Promote {
-	p := New(nil)
-	p.FilesOnly, p.Channel, p.ReleaseManifest, p.Config = true, ch, rel, filepath.Join(deploy, "channels.yaml")
+func filesOnly(deploy, ch, rel string, commit, tag bool) *Files {
+	p := NewFiles()
+	p.Channel, p.ReleaseManifest, p.Config = ch, rel, filepath.Join(deploy, "channels.yaml")
 	p.GitCommit, p.GitTag = commit, tag
 	return p
 }
@@ -100,34 +100,34 @@ func TestFilesOnlyCommitsNewManifestAndReruns(t *testing.T) {
 func TestFilesOnlyRefusesBeforeWriting(t *testing.T) {
 	cases := []struct {
 		name    string
-		prepare func(t *testing.T, deploy, rel string, gitIn func(...string) string) *Promote
+		prepare func(t *testing.T, deploy, rel string, gitIn func(...string) string) *Files
 		code    exit.Code
 		want    string
 	}{
-		{"dirty values file", func(t *testing.T, deploy, rel string, _ func(...string) string) *Promote {
+		{"dirty values file", func(t *testing.T, deploy, rel string, _ func(...string) string) *Files {
 			appendTo(t, filepath.Join(deploy, "helm/stellaops/values-prod.yaml"), "# foreign edit\n")
 			return filesOnly(deploy, "stable", rel, true, true)
 		}, exit.Refused, "uncommitted changes in helm/stellaops/values-prod.yaml"},
-		{"tag taken", func(t *testing.T, deploy, rel string, gitIn func(...string) string) *Promote {
+		{"tag taken", func(t *testing.T, deploy, rel string, gitIn func(...string) string) *Files {
 			gitIn("tag", "2025.10.0")
 			return filesOnly(deploy, "stable", rel, true, true)
 		}, exit.Refused, "tag 2025.10.0 already exists on commit"},
-		{"channel mismatch", func(t *testing.T, deploy, _ string, _ func(...string) string) *Promote {
+		{"channel mismatch", func(t *testing.T, deploy, _ string, _ func(...string) string) *Files {
 			return filesOnly(deploy, "stable", filepath.Join(deploy, "releases/2025.10.0-edge.yaml"), true, true)
 		}, exit.Invalid, `is a release of channel "edge" (release.channel), not "stable"`},
-		{"manifest outside the tree", func(t *testing.T, deploy, rel string, _ func(...string) string) *Promote {
+		{"manifest outside the tree", func(t *testing.T, deploy, rel string, _ func(...string) string) *Files {
 			out := filepath.Join(t.TempDir(), "2025.10.0-stable.yaml")
 			data, _ := os.ReadFile(rel)
 			os.WriteFile(out, data, 0o644)
 			return filesOnly(deploy, "stable", out, true, false)
 		}, exit.Invalid, "is outside the deploy tree"},
-		{"tag on edge", func(t *testing.T, deploy, _ string, _ func(...string) string) *Promote {
+		{"tag on edge", func(t *testing.T, deploy, _ string, _ func(...string) string) *Files {
 			return filesOnly(deploy, "edge", filepath.Join(deploy, "releases/2025.10.0-edge.yaml"), true, true)
 		}, exit.Invalid, "flag --git-tag: channel edge is not tagged"},
-		{"tag without commit", func(t *testing.T, deploy, rel string, _ func(...string) string) *Promote {
+		{"tag without commit", func(t *testing.T, deploy, rel string, _ func(...string) string) *Files {
 			return filesOnly(deploy, "stable", rel, false, true)
 		}, exit.Invalid, "add --git-commit"},
-		{"not a repository", func(t *testing.T, deploy, rel string, _ func(...string) string) *Promote {
+		{"not a repository", func(t *testing.T, deploy, rel string, _ func(...string) string) *Files {
 			os.RemoveAll(filepath.Join(deploy, ".git"))
 			return filesOnly(deploy, "stable", rel, true, false)
 		}, exit.Invalid, "flag --git-commit: "},

@@ -12,6 +12,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/align"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/gitstate"
+	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
 // filesPlan is what the write will touch, known before anything is written.
@@ -20,13 +21,13 @@ type filesPlan struct {
 	watch   []string // every file the channel reads: clean before a commit
 }
 
-// planFiles runs align --fix as a dry run against the new manifest and
+// plan runs align --fix as a dry run against the new manifest and
 // plans the version markers: the files that will change, or every finding
 // --fix cannot fix (exit 2, nothing written).
-func (p *Promote) planFiles(ctx context.Context, st *filesState, fr *FilesResult) (*filesPlan, error) {
-	a := align.New(p.Progress)
-	a.SetConfig(p.Config)
-	a.Channel, a.Release, a.Fix, a.DryRun = p.Channel, p.ReleaseManifest, true, true
+func (op *Files) plan(ctx context.Context, st *filesState, fr *FilesResult) (*filesPlan, error) {
+	a := align.New(output.Lines(op.Progress))
+	a.SetConfig(op.Config)
+	a.Channel, a.Release, a.Fix, a.DryRun = op.Channel, op.ReleaseManifest, true, true
 	r, err := a.Run(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("align --fix (dry run): %w", err)
@@ -48,7 +49,7 @@ func (p *Promote) planFiles(ctx context.Context, st *filesState, fr *FilesResult
 		return nil, exit.InvalidInput("%v; nothing written", err)
 	}
 	for _, w := range warns {
-		p.warnf(fr, "%s", w)
+		op.warnf(fr, "%s", w)
 	}
 	for _, m := range marks {
 		set[m.path] = true
@@ -61,7 +62,7 @@ func (p *Promote) planFiles(ctx context.Context, st *filesState, fr *FilesResult
 		pl.changes = append(pl.changes, f)
 	}
 	sort.Strings(pl.changes)
-	p.warnShared(st, pl.changes, fr)
+	op.warnShared(st, pl.changes, fr)
 	return pl, nil
 }
 
@@ -79,14 +80,14 @@ func unfixable(fs []align.Finding) []align.Finding {
 
 // warnShared names the other channels that list a file this promotion
 // rewrites: they now deploy what it wrote.
-func (p *Promote) warnShared(st *filesState, changes []string, fr *FilesResult) {
+func (op *Files) warnShared(st *filesState, changes []string, fr *FilesResult) {
 	for _, file := range changes {
 		if file == st.f.Path {
 			continue
 		}
 		for _, n := range st.f.Names() {
 			if n != st.c.Name && st.f.Channels[n].Lists(file) {
-				p.warnf(fr, "%s is also a file of channel %s: promoting %s %s changes it for %s too", file, n, st.c.Name, st.m.Version, n)
+				op.warnf(fr, "%s is also a file of channel %s: promoting %s %s changes it for %s too", file, n, st.c.Name, st.m.Version, n)
 			}
 		}
 	}
@@ -102,11 +103,11 @@ type gitFacts struct {
 // can be made honestly: a git work tree, no uncommitted change in any file
 // the channel reads (exit 5), the tag free — or already on HEAD with
 // nothing left to change, which makes an identical rerun a no-op.
-func (p *Promote) gitPreflight(ctx context.Context, st *filesState, pl *filesPlan, fr *FilesResult) (*gitFacts, error) {
-	if !p.GitCommit && !p.GitTag {
+func (op *Files) gitPreflight(ctx context.Context, st *filesState, pl *filesPlan, fr *FilesResult) (*gitFacts, error) {
+	if !op.GitCommit && !op.GitTag {
 		return nil, nil
 	}
-	flag := map[bool]string{true: "--git-commit", false: "--git-tag"}[p.GitCommit]
+	flag := map[bool]string{true: "--git-commit", false: "--git-tag"}[op.GitCommit]
 	if _, err := gitstate.Top(ctx, st.tree); err != nil {
 		return nil, exit.InvalidInput("flag %s: %s is not in a git work tree (%v); nothing written", flag, st.tree, err)
 	}
@@ -117,13 +118,13 @@ func (p *Promote) gitPreflight(ctx context.Context, st *filesState, pl *filesPla
 	if len(dirty) > 0 {
 		return nil, exit.Refusal("uncommitted changes in %s: commit or stash them first, the promotion commit holds only its own edits; nothing written", describe(dirty))
 	}
-	ms, err := gitstate.Status(ctx, st.tree, p.ReleaseManifest)
+	ms, err := gitstate.Status(ctx, st.tree, op.ReleaseManifest)
 	if err != nil {
 		return nil, fmt.Errorf("git status: %w", err)
 	}
 	g := &gitFacts{head: gitstate.Head(ctx, st.tree), manifestDirty: len(ms) > 0}
 	unchanged := len(pl.changes) == 0 && !g.manifestDirty
-	if p.GitTag && !p.GitCommit && !unchanged {
+	if op.GitTag && !op.GitCommit && !unchanged {
 		return nil, exit.InvalidInput("flag --git-tag: the promotion changes files; add --git-commit so that the tag names them; nothing written")
 	}
 	if st.tag == "" {

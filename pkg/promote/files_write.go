@@ -11,13 +11,14 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/align"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/gitstate"
+	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
-// writeFiles writes the channels file and align --fix's edits (one
+// write writes the channels file and align --fix's edits (one
 // all-or-nothing write), then the version markers; then renders the
 // channel's chart and checks every target again (align --lint). Any
 // failure restores every planned file to its bytes before the run.
-func (p *Promote) writeFiles(ctx context.Context, st *filesState, pl *filesPlan, fr *FilesResult) error {
+func (op *Files) write(ctx context.Context, st *filesState, pl *filesPlan, fr *FilesResult) error {
 	snap := map[string][]byte{}
 	for _, f := range pl.changes {
 		data, err := os.ReadFile(f)
@@ -27,7 +28,7 @@ func (p *Promote) writeFiles(ctx context.Context, st *filesState, pl *filesPlan,
 		snap[f] = data
 	}
 	if !fr.NoOp {
-		if err := p.editFiles(ctx, st); err != nil {
+		if err := op.editFiles(ctx, st); err != nil {
 			return errors.Join(err, restore(snap))
 		}
 		for _, f := range pl.changes {
@@ -36,14 +37,14 @@ func (p *Promote) writeFiles(ctx context.Context, st *filesState, pl *filesPlan,
 			}
 		}
 	}
-	p.progressf("lint: rendering channel %s's chart with its values", st.c.Name)
-	lint := align.New(p.Progress)
-	lint.SetConfig(p.Config)
-	lint.Channel, lint.Lint = p.Channel, true
+	op.Progress.Logf("lint: rendering channel %s's chart with its values", st.c.Name)
+	lint := align.New(output.Lines(op.Progress))
+	lint.SetConfig(op.Config)
+	lint.Channel, lint.Lint = op.Channel, true
 	r, err := lint.Run(ctx)
 	if r != nil {
 		for _, w := range r.Warnings {
-			p.warnf(fr, "%s", w)
+			op.warnf(fr, "%s", w)
 		}
 	}
 	if err == nil && !r.Aligned {
@@ -60,10 +61,10 @@ func (p *Promote) writeFiles(ctx context.Context, st *filesState, pl *filesPlan,
 
 // editFiles is the write itself: align --fix with the channel pointed at
 // the new manifest, then the version markers on the fixed files.
-func (p *Promote) editFiles(ctx context.Context, st *filesState) error {
-	fix := align.New(p.Progress)
-	fix.SetConfig(p.Config)
-	fix.Channel, fix.Fix, fix.ConfigData = p.Channel, true, st.next
+func (op *Files) editFiles(ctx context.Context, st *filesState) error {
+	fix := align.New(output.Lines(op.Progress))
+	fix.SetConfig(op.Config)
+	fix.Channel, fix.Fix, fix.ConfigData = op.Channel, true, st.next
 	if _, err := fix.Run(ctx); err != nil {
 		return fmt.Errorf("align --fix: %w", err)
 	}
@@ -129,15 +130,15 @@ func writeAtomic(path string, data []byte) error {
 
 // gitRecord commits exactly the changed files plus the manifest when it is
 // new or modified, and tags stable/airgap promotions.
-func (p *Promote) gitRecord(ctx context.Context, st *filesState, g *gitFacts, fr *FilesResult) error {
+func (op *Files) gitRecord(ctx context.Context, st *filesState, g *gitFacts, fr *FilesResult) error {
 	if g == nil || fr.NoOp {
 		return nil
 	}
 	fr.Commit = g.head
-	if p.GitCommit && (len(fr.Changed) > 0 || g.manifestDirty) {
+	if op.GitCommit && (len(fr.Changed) > 0 || g.manifestDirty) {
 		paths := append([]string{}, fr.Changed...)
 		if g.manifestDirty {
-			paths = append(paths, p.ReleaseManifest)
+			paths = append(paths, op.ReleaseManifest)
 		}
 		sha, err := gitstate.Commit(ctx, st.tree, fr.Message, paths)
 		if err != nil {

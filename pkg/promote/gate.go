@@ -109,7 +109,7 @@ func (p *Promote) gate(ctx context.Context, st *state) (*GateResult, error) {
 	}
 	in.Current, in.Deployed = helmx.Current(revs)
 	v := verify.New(sc)
-	v.Options = verify.Options{Release: p.StageRelease, Namespace: sc.Namespace, ReleaseManifest: p.manifestPath}
+	v.Options = verify.Options{Release: p.StageRelease, Namespace: sc.Namespace, ReleaseManifest: st.manifestPath}
 	if in.Health, err = v.Run(ctx); err != nil {
 		return nil, fmt.Errorf("gate %s: %w", name, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/manifest"
+	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
 // withoutChannels reports whether promote runs on a plain chart: no
@@ -31,7 +32,7 @@ func (p *Promote) withoutChannels() bool {
 // plainPreflight is the preflight of a chart without a channels file: with
 // --release, align the values against that manifest (its pins are then
 // checked on the running pods too); without, skip alignment with one notice.
-func (p *Promote) plainPreflight(ctx context.Context, res *Result) (*state, error) {
+func (p *Promote) plainPreflight(ctx context.Context, res *Result, out output.Reporter) (*state, error) {
 	st := &state{}
 	if p.Stage != nil && p.ReleaseManifest == "" {
 		return nil, exit.InvalidInput("flag --require-stage: needs a release manifest (--release, or a channels file)")
@@ -41,16 +42,16 @@ func (p *Promote) plainPreflight(ctx context.Context, res *Result) (*state, erro
 		return nil, err
 	}
 	if p.ReleaseManifest == "" {
-		p.progressf("preflight: no channels file (%s) and no --channel or --release: alignment skipped", p.configPath())
+		out.Logf("preflight: no channels file (%s) and no --channel or --release: alignment skipped", p.configPath())
 		return st, nil
 	}
 	if st.manifest, err = manifest.Load(p.ReleaseManifest); err != nil {
 		return nil, err
 	}
-	p.manifestPath = p.ReleaseManifest
+	st.manifestPath, st.checkRegistry = p.ReleaseManifest, p.CheckRegistry
 	res.Manifest.Version = st.manifest.Version
-	p.progressf("preflight: align %s with %s (%s; no channels file)", strings.Join(p.ValuesFiles, ", "), p.ReleaseManifest, st.manifest.Version)
-	return st, p.align(ctx, res)
+	out.Logf("preflight: align %s with %s (%s; no channels file)", strings.Join(p.ValuesFiles, ", "), p.ReleaseManifest, st.manifest.Version)
+	return st, p.align(ctx, st, res, out)
 }
 
 func (p *Promote) configPath() string {

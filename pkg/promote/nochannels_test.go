@@ -9,6 +9,7 @@ import (
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
+	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
 func TestWithoutChannels(t *testing.T) {
@@ -39,21 +40,22 @@ func TestWithoutChannels(t *testing.T) {
 // --require-stage without a manifest, and reads --release alone.
 func TestPlainPreflight(t *testing.T) {
 	var out strings.Builder
-	p := &Promote{Config: filepath.Join(t.TempDir(), "channels.yaml"), Progress: &out}
-	st, err := p.plainPreflight(context.Background(), &Result{})
-	if err != nil || st.channel != nil || st.manifest != nil || p.manifestPath != "" {
+	p := &Promote{Config: filepath.Join(t.TempDir(), "channels.yaml")}
+	progress := output.NewProgress(&out)
+	st, err := p.plainPreflight(context.Background(), &Result{}, progress)
+	if err != nil || st.channel != nil || st.manifest != nil || st.manifestPath != "" {
 		t.Fatalf("plain preflight: %+v %v", st, err)
 	}
 	if n := strings.Count(out.String(), "alignment skipped"); n != 1 {
 		t.Fatalf("want one notice, got %q", out.String())
 	}
 	p.Stage = &kube.Config{}
-	if _, err := p.plainPreflight(context.Background(), &Result{}); exit.CodeOf(err) != exit.Invalid || !strings.Contains(err.Error(), "--require-stage") {
+	if _, err := p.plainPreflight(context.Background(), &Result{}, progress); exit.CodeOf(err) != exit.Invalid || !strings.Contains(err.Error(), "--require-stage") {
 		t.Fatalf("--require-stage without a manifest: %v", err)
 	}
 	p.Stage = nil
 	p.ReleaseManifest = filepath.Join(t.TempDir(), "missing.yaml")
-	if _, err := p.plainPreflight(context.Background(), &Result{}); exit.CodeOf(err) != exit.Invalid {
+	if _, err := p.plainPreflight(context.Background(), &Result{}, progress); exit.CodeOf(err) != exit.Invalid {
 		t.Fatalf("missing --release manifest: %v (exit %d)", err, exit.CodeOf(err))
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
 	"github.com/stella-ops/stella-plugins/pkg/manifest"
+	"github.com/stella-ops/stella-plugins/pkg/output"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
 	"github.com/stella-ops/stella-plugins/pkg/retention"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
@@ -34,14 +35,17 @@ type state struct {
 	suite     *smoke.Suite // read before any change: a bad suite is exit 4
 
 	journalLimit, bookmarkLimit retention.Limit // resolved from flags, channels file, defaults
+
+	manifestPath  string // the release manifest whose pins are checked ("" on a plain chart without --release)
+	checkRegistry bool   // CheckRegistry or the channel's checkRegistry
 }
 
 // preflight checks the inputs before anything is read from the cluster:
 // the channel, release manifest and smoke suite (exit 4) and alignment
-// with lint (exit 2). checkCluster does the rest.
-func (p *Promote) preflight(ctx context.Context, res *Result) (*state, error) {
+// with lint (exit 2), showing its progress on out. checkCluster does the rest.
+func (p *Promote) preflight(ctx context.Context, res *Result, out output.Reporter) (*state, error) {
 	if p.withoutChannels() {
-		return p.plainPreflight(ctx, res)
+		return p.plainPreflight(ctx, res, out)
 	}
 	st := &state{}
 	var err error
@@ -54,7 +58,7 @@ func (p *Promote) preflight(ctx context.Context, res *Result) (*state, error) {
 	if p.ReleaseManifest != "" {
 		path = p.ReleaseManifest
 	}
-	p.manifestPath = path
+	st.manifestPath = path
 	if st.manifest, err = manifest.Load(path); err != nil {
 		return nil, err
 	}
@@ -62,9 +66,9 @@ func (p *Promote) preflight(ctx context.Context, res *Result) (*state, error) {
 	if st.suitePath, st.suite, err = p.loadSuite(st.channel); err != nil {
 		return nil, err
 	}
-	p.CheckRegistry = p.CheckRegistry || st.channel.CheckRegistry
-	p.progressf("preflight: align %s with %s (%s)", strings.Join(p.ValuesFiles, ", "), st.channel.Name, st.manifest.Version)
-	if err := p.align(ctx, res); err != nil {
+	st.checkRegistry = p.CheckRegistry || st.channel.CheckRegistry
+	out.Logf("preflight: align %s with %s (%s)", strings.Join(p.ValuesFiles, ", "), st.channel.Name, st.manifest.Version)
+	if err := p.align(ctx, st, res, out); err != nil {
 		return nil, err
 	}
 	return st, nil
@@ -113,21 +117,21 @@ func (p *Promote) resolveChannel() (*channel.File, *channel.Channel, error) {
 // align runs align (with --lint, so the rendered chart is checked too) on
 // the values files, merged as Helm merges them (Layered), against the
 // channel's manifest: a finding names the file that writes the value at fault.
-func (p *Promote) align(ctx context.Context, res *Result) error {
-	a := align.New(p.Progress)
+func (p *Promote) align(ctx context.Context, st *state, res *Result, out output.Reporter) error {
+	a := align.New(output.Lines(out))
 	a.Config = p.Config // a plain chart's missing channels file is no error
 	if !p.withoutChannels() {
 		a.SetConfig(p.Config)
 	}
 	a.Channel, a.Values, a.Chart, a.Lint, a.Layered = res.Manifest.Channel, p.ValuesFiles, p.Chart, true, true
 	a.Release = p.ReleaseManifest
-	a.CheckRegistry, a.Registry = p.CheckRegistry, p.Registry
+	a.CheckRegistry, a.Registry = st.checkRegistry, p.Registry
 	r, err := a.Run(ctx)
 	if err != nil {
 		return fmt.Errorf("preflight: %w", err)
 	}
 	for _, w := range r.Warnings {
-		p.progressf("warning: %s", w)
+		out.Logf("warning: %s", w)
 	}
 	if !r.Aligned {
 		for _, f := range r.Findings {

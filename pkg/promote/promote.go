@@ -1,11 +1,8 @@
 package promote
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
 	"time"
 
 	"github.com/stella-ops/stella-plugins/pkg/align"
@@ -13,6 +10,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
 	"github.com/stella-ops/stella-plugins/pkg/lock"
+	"github.com/stella-ops/stella-plugins/pkg/output"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
 	"github.com/stella-ops/stella-plugins/pkg/registry"
 	"github.com/stella-ops/stella-plugins/pkg/retention"
@@ -65,24 +63,19 @@ type Promote struct {
 	// limit); bookmarks keep pruned revisions restorable.
 	MaxHistory int
 
-	// Channel workflow (runbook §5).
-	FilesOnly       bool
+	// ReleaseManifest is the release manifest to align with (default: the channel's).
 	ReleaseManifest string
-	GitCommit       bool
-	GitTag          bool
 
-	Progress io.Writer // progress lines; nil discards
+	Progress output.Reporter // steps and the wait's status; nil discards
 	Now      func() time.Time
 	// Abort, when cancelled (a second interrupt), stops waiting for the
 	// rollback that follows a failure or a first interrupt.
 	Abort context.Context
-
-	manifestPath string
 }
 
 // New returns a Promote on the injected configuration.
 func New(cfg *kube.Config) *Promote {
-	return &Promote{cfg: cfg, Timeout: 15 * time.Minute, Progress: io.Discard, Now: time.Now, MaxHistory: DefaultMaxHistory}
+	return &Promote{cfg: cfg, Timeout: 15 * time.Minute, Progress: output.Discard, Now: time.Now, MaxHistory: DefaultMaxHistory}
 }
 
 // Result is what Run did; it is rendered once by the caller, also on error.
@@ -118,7 +111,7 @@ type Result struct {
 	Smoke         *smoke.Summary     `json:"smoke,omitempty"`
 	Evidence      []journal.Evidence `json:"evidence,omitempty"`
 	Plan          *plan.Plan         `json:"plan,omitempty"`
-	Files         *FilesResult       `json:"files,omitempty"`
+	Files         *FilesResult       `json:"files,omitempty"` // promote --files-only (Files.Run)
 }
 
 // Run promotes. The error carries the exit code (2 drift or failed and
@@ -127,9 +120,6 @@ type Result struct {
 func (p *Promote) Run(ctx context.Context) (*Result, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
-	}
-	if p.FilesOnly {
-		return p.runFiles(ctx)
 	}
 	res := &Result{Release: p.Release, Namespace: p.cfg.Namespace, Context: p.cfg.Context}
 	st, err := p.heldPreflight(ctx, res)
@@ -152,17 +142,9 @@ func (p *Promote) validate() error {
 		p.Now = time.Now
 	}
 	if p.Progress == nil {
-		p.Progress = io.Discard
-	}
-	if p.FilesOnly {
-		if p.Channel == "" || p.ReleaseManifest == "" {
-			return exit.InvalidInput("flag --files-only: needs --channel and --release")
-		}
-		return nil
+		p.Progress = output.Discard
 	}
 	switch {
-	case p.GitCommit || p.GitTag:
-		return exit.InvalidInput("flag --git-commit/--git-tag: only with --files-only")
 	case p.Release == "" || p.Chart == "":
 		return exit.InvalidInput("promote: RELEASE and CHART are required")
 	case len(p.ValuesFiles) == 0:
@@ -189,18 +171,16 @@ func (p *Promote) validate() error {
 // suite, align, lint, render) holding its progress lines back, and drops them when the input is bad:
 // bad input gets its one Error: line and nothing else.
 func (p *Promote) heldPreflight(ctx context.Context, res *Result) (*state, error) {
-	out, held := p.Progress, &bytes.Buffer{}
-	p.Progress = held
-	st, err := p.preflight(ctx, res)
-	p.Progress = out
+	held := &output.Held{}
+	st, err := p.preflight(ctx, res, held)
 	if exit.CodeOf(err) != exit.Invalid {
-		_, _ = out.Write(held.Bytes())
+		held.Replay(p.Progress)
 	}
 	return st, err
 }
 
 func (p *Promote) progressf(format string, a ...any) {
-	fmt.Fprintf(p.Progress, format+"\n", a...)
+	p.Progress.Logf(format, a...)
 }
 
 // smokeJSON is the smoke summary as the journal stores it.

@@ -1,10 +1,7 @@
 package promote
 
 import (
-	"context"
-
 	"github.com/stella-ops/stella-plugins/pkg/channel"
-	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/retention"
 )
 
@@ -21,23 +18,6 @@ func (p *Promote) retention(f *channel.File, c *channel.Channel) (journalLimit, 
 	journalLimit = retention.Resolve(retention.Limit{}, append(j, p.JournalRetention)...)
 	bookmarkLimit = retention.Resolve(retention.Limit{Keep: DefaultKeepBookmarks}, append(b, p.BookmarkRetention)...)
 	return journalLimit, bookmarkLimit
-}
-
-// pruneJournal applies the journal retention once this run's entry is
-// final (entries in progress, ours or another run's, are never removed),
-// listing what it removed on stderr and in the result.
-func (p *Promote) pruneJournal(ctx context.Context, j *journal.Journal, l retention.Limit, res *Result) {
-	if ctx.Err() != nil { // interrupted: leave housekeeping for the next run
-		return
-	}
-	a := j.ApplyRetention(ctx, p.Release, l)
-	if a == nil {
-		return
-	}
-	res.JournalRetention, res.PrunedJournalEntries = a, a.Removed
-	if line := a.Line(); line != "" {
-		p.progressf("journal retention: %s", line)
-	}
 }
 
 func negative(n *int) bool { return n != nil && *n < 0 }

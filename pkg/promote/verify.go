@@ -3,14 +3,12 @@ package promote
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/guard"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
 	"github.com/stella-ops/stella-plugins/pkg/verify"
-	"github.com/stella-ops/stella-plugins/pkg/watch"
 )
 
 // logLines is how many log lines of a failed container are kept.
@@ -24,7 +22,7 @@ const logLines = 20
 // says which).
 func (p *Promote) verify(ctx context.Context, st *state, res *Result) error {
 	p.progressf("wait: up to %s, failing fast", p.Timeout)
-	r, err := p.check(ctx, true, false)
+	r, err := p.check(ctx, true, "")
 	if err != nil {
 		if cause := context.Cause(ctx); cause != nil {
 			return exit.WithCode(exit.Operational, fmt.Errorf("promote: wait interrupted: %w", cause))
@@ -39,11 +37,11 @@ func (p *Promote) verify(ctx context.Context, st *state, res *Result) error {
 		}
 		return exit.Failed("%s (promote: revision %d failed)", r.Message, res.To.Revision) // the cause first
 	}
-	if p.manifestPath == "" { // a plain chart: no manifest pins the digests
+	if st.manifestPath == "" { // a plain chart: no manifest pins the digests
 		return p.smoke(ctx, st, res)
 	}
 	p.progressf("verify: running digests against %s", res.Manifest.Version)
-	if r, err = p.check(ctx, false, true); err != nil {
+	if r, err = p.check(ctx, false, st.manifestPath); err != nil {
 		return fmt.Errorf("promote: verify digests: %w", err)
 	}
 	res.Verify = r
@@ -55,30 +53,18 @@ func (p *Promote) verify(ctx context.Context, st *state, res *Result) error {
 }
 
 // check runs verify-pods on the release: wait (fail fast), or once with
-// the manifest's pins.
-func (p *Promote) check(ctx context.Context, wait, pins bool) (*verify.Result, error) {
+// the pins of the manifest at pins.
+func (p *Promote) check(ctx context.Context, wait bool, pins string) (*verify.Result, error) {
 	v := verify.New(p.cfg)
 	v.Options = verify.Options{Release: p.Release, Namespace: p.cfg.Namespace, Wait: wait, Timeout: p.Timeout,
-		UnschedulableGrace: p.UnschedulableGrace, Logs: true, TailLines: logLines, Progress: p.snapshot()}
+		UnschedulableGrace: p.UnschedulableGrace, Logs: true, TailLines: logLines, Progress: verify.Report(p.Progress, "wait")}
 	if wait {
 		v.StableFor = p.StableFor
 	}
-	if pins {
-		v.Channel, v.ChannelsFile, v.ReleaseManifest = "", "", p.manifestPath
+	if pins != "" {
+		v.Channel, v.ChannelsFile, v.ReleaseManifest = "", "", pins
 	}
 	return v.Run(ctx)
-}
-
-// snapshot prints the wait's progress, one line per change.
-func (p *Promote) snapshot() func(watch.Snapshot) {
-	last := ""
-	return func(s watch.Snapshot) {
-		line := fmt.Sprintf("%s: %s", s.State, s.Summary)
-		if line != last {
-			last = line
-			p.progressf("wait %s: %s", s.Elapsed.Round(time.Second), line)
-		}
-	}
 }
 
 // loadSuite reads SmokeSuite, else the channel's suite; path "" when none.

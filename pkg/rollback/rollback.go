@@ -6,11 +6,11 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
 	"github.com/stella-ops/stella-plugins/pkg/kube"
+	"github.com/stella-ops/stella-plugins/pkg/output"
 	"github.com/stella-ops/stella-plugins/pkg/plan"
 	"github.com/stella-ops/stella-plugins/pkg/retention"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
 	"github.com/stella-ops/stella-plugins/pkg/verify"
-	"github.com/stella-ops/stella-plugins/pkg/watch"
 )
 
 // Defaults of the options.
@@ -48,9 +48,9 @@ type Options struct {
 	// MaxHistory limits the revisions Helm keeps when the rollback (or the
 	// restore) creates one, as helm's --history-max (0 = no limit).
 	MaxHistory int
-	// Progress receives verification snapshots; OnStep one line per step.
-	Progress func(watch.Snapshot)
-	OnStep   func(string)
+	// Progress shows one line per step and the verification's status
+	// (nil: discard).
+	Progress output.Reporter
 }
 
 // Rollback is the safe-rollback operation.

@@ -64,7 +64,7 @@ func (r *Rollback) perform(ctx context.Context, res *Result, target *release.Rel
 	g := guard.New(r.cfg)
 	g.Release, g.Operation, g.LockTimeout = r.Release, "safe-rollback", r.LockTimeout
 	g.Revisions, g.JournalLimit, g.MaxHistory = r.revisions, r.journalLimit, r.MaxHistory
-	g.Progress, g.Now = r.step, r.now
+	g.Progress, g.Now = r.progress(), r.now
 	rep, err := g.Run(ctx, &change{r: r, res: res, target: target, expect: expect})
 	res.Outcome, res.JournalID, res.ClosedEntries, res.Duration = rep.Outcome, rep.Journal, rep.ClosedEntries, rep.Took()
 	res.JournalRetention, res.PrunedJournalEntries = rep.JournalRetention, rep.Pruned()

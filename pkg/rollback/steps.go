@@ -15,6 +15,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/helmlog"
 	"github.com/stella-ops/stella-plugins/pkg/helmx"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
+	"github.com/stella-ops/stella-plugins/pkg/output"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
 	"github.com/stella-ops/stella-plugins/pkg/verify"
 )
@@ -104,7 +105,7 @@ func (r *Rollback) apply(ctx context.Context, t Target, target *release.Release,
 func (r *Rollback) verify(ctx context.Context, res *Result, expect expected) error {
 	v := verify.New(r.cfg)
 	v.Options = verify.Options{Release: r.Release, Namespace: r.cfg.Namespace, Wait: true,
-		Timeout: r.remaining(), UnschedulableGrace: r.UnschedulableGrace, ExpectedDigests: expect.digests, DigestSource: expect.source, Logs: true, Progress: r.Progress}
+		Timeout: r.remaining(), UnschedulableGrace: r.UnschedulableGrace, ExpectedDigests: expect.digests, DigestSource: expect.source, Logs: true, Progress: verify.Report(r.progress(), "verify")}
 	vr, err := v.Run(ctx)
 	if err != nil {
 		return err
@@ -193,10 +194,13 @@ func fill(e *journal.Entry, res *Result, err error) {
 	e.Notes = strings.Join(notes, "; ")
 }
 
-func (r *Rollback) step(s string) {
-	if r.OnStep != nil {
-		r.OnStep(s)
+func (r *Rollback) step(s string) { r.progress().Logf("%s", s) }
+
+func (r *Rollback) progress() output.Reporter {
+	if r.Progress == nil {
+		return output.Discard
 	}
+	return r.Progress
 }
 
 // remaining is the time left before the steps' deadline.

@@ -29,6 +29,19 @@ func ProgressLine(s watch.Snapshot, tty bool) string {
 	return line
 }
 
+// Report shows a wait's snapshots on r as "prefix: State: summary" with
+// the elapsed time: the one rendering of the commands that wait (promote,
+// safe-rollback).
+func Report(r output.Reporter, prefix string) func(watch.Snapshot) {
+	return func(s watch.Snapshot) {
+		line := fmt.Sprintf("%s: %s: %s", prefix, s.State, s.Summary)
+		if s.State == health.Healthy && s.HealthyFor > 0 {
+			line += " (holding for --stable-for)"
+		}
+		r.Status(line, s.Elapsed)
+	}
+}
+
 // Err maps the verdict to its exit code: nil (0), 2 unhealthy, 3 timed out.
 func (r *Result) Err() error {
 	switch r.Verdict {

@@ -5,10 +5,12 @@ import (
 	"flag"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/health"
 	"github.com/stella-ops/stella-plugins/pkg/output"
+	"github.com/stella-ops/stella-plugins/pkg/watch"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -54,5 +56,25 @@ func TestErrCodes(t *testing.T) {
 		if got := exit.CodeOf(r.Err()); got != want {
 			t.Errorf("verdict %s: exit %d, want %d", v, got, want)
 		}
+	}
+}
+
+// TestReport: promote's and safe-rollback's wait status, one line per
+// change off a TTY (the elapsed time alone is no change).
+func TestReport(t *testing.T) {
+	var b bytes.Buffer
+	report := Report(output.NewProgress(&b), "verify")
+	for _, s := range []watch.Snapshot{
+		{State: health.Progressing, Summary: "1/2 ready", Elapsed: time.Second},
+		{State: health.Progressing, Summary: "1/2 ready", Elapsed: 2 * time.Second},
+		{State: health.Healthy, Summary: "2/2 ready", Elapsed: 3 * time.Second},
+		{State: health.Healthy, Summary: "2/2 ready", Elapsed: 4 * time.Second, HealthyFor: time.Second},
+		{State: health.Healthy, Summary: "2/2 ready", Elapsed: 5 * time.Second, HealthyFor: 2 * time.Second},
+	} {
+		report(s)
+	}
+	want := "verify: Progressing: 1/2 ready (1s)\nverify: Healthy: 2/2 ready (3s)\nverify: Healthy: 2/2 ready (holding for --stable-for) (4s)\n"
+	if b.String() != want {
+		t.Fatalf("progress %q, want %q", b.String(), want)
 	}
 }
