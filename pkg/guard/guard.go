@@ -122,6 +122,9 @@ func (g *Guard) Run(ctx context.Context, c Change) (rep *Report, err error) {
 		g.Now = time.Now
 	}
 	rep = &Report{}
+	// the operation starts before it waits for the lock: an orphan closer
+	// then finds the holder's lock renewals after the entry's start
+	begun := g.Now().UTC()
 	who := identity.Resolve(ctx, g.cfg.Typed, g.cfg.User)
 	held, err := lock.Acquire(ctx, g.cfg.Typed, g.cfg.Namespace, g.Release,
 		lock.Options{User: who.User, Operation: g.Operation, Duration: g.LockTimeout, RenewEvery: g.renewEvery})
@@ -142,6 +145,9 @@ func (g *Guard) Run(ctx context.Context, c Change) (rep *Report, err error) {
 	e, err := c.Begin(ctx, who, rep.ClosedEntries)
 	if err != nil {
 		return rep, err
+	}
+	if e.Start.IsZero() || begun.Before(e.Start) {
+		e.Start = begun
 	}
 	if e, err = j.Append(ctx, e); err != nil {
 		return rep, fmt.Errorf("%s: journal: %w", g.Operation, err)
