@@ -11,9 +11,12 @@ import (
 	"testing"
 
 	"helm.sh/helm/v3/pkg/release"
+	"k8s.io/apimachinery/pkg/runtime"
+	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/journal"
+	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
 // flow is one row of the in-process flow table: what the change does, and
@@ -155,5 +158,43 @@ func checkRun(t *testing.T, f *fixture, rep *Report, err error, outcome journal.
 	}
 	if err != nil && es[0].Notes != journal.Redact(err.Error()) {
 		t.Errorf("journal notes %q, want the error %q", es[0].Notes, err)
+	}
+}
+
+// TestFinalWriteAnswerLost: the API server stores the outcome, then goes
+// away before answering and stays away for a few attempts. The guard
+// retries (saying so), finds its own write stored, and the run keeps its
+// verdict: exit 0 over a succeeded entry, not exit 1.
+func TestFinalWriteAnswerLost(t *testing.T) {
+	f := newFixture(t)
+	g := f.guard()
+	var out strings.Builder
+	g.Progress = output.NewProgress(&out)
+	updates, gets := 0, 0
+	f.typed.PrependReactor("update", "configmaps", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		if updates++; updates > 1 {
+			return false, nil, nil
+		}
+		u := a.(k8stesting.UpdateAction)
+		if err := f.typed.Tracker().Update(a.GetResource(), u.GetObject(), a.GetNamespace()); err != nil {
+			t.Fatal(err)
+		}
+		return true, nil, connRefused // stored, answer lost
+	})
+	f.typed.PrependReactor("get", "configmaps", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		if updates == 0 || gets >= 2 { // the API server is back after two refused reads
+			return false, nil, nil
+		}
+		gets++
+		return true, nil, connRefused
+	})
+	c := &testChange{undo: Undo{Revision: 2}, apply: func(ctx context.Context) (bool, error) { return upgradeThen(nil)(ctx, f, nil) }}
+	rep, err := g.Run(context.Background(), c)
+	checkRun(t, f, rep, err, journal.Succeeded, exit.OK, "")
+	if updates != 1 || gets != 2 {
+		t.Errorf("%d updates and %d refused reads; want 1 and 2", updates, gets)
+	}
+	if n := strings.Count(out.String(), "journal: the API server did not answer, retrying in "); n != 3 {
+		t.Errorf("%d retry lines, want 3 (the lost answer, two refused reads):\n%s", n, out.String())
 	}
 }

@@ -138,6 +138,9 @@ func (g *Guard) Run(ctx context.Context, c Change) (rep *Report, err error) {
 		}
 	}()
 	j := journal.New(g.cfg.Typed, g.cfg.Namespace)
+	j.OnRetry = func(err error, next time.Duration) {
+		g.progressf("journal: the API server did not answer, retrying in %s: %v", next, err)
+	}
 	hints := journal.OrphanHints{LastSeen: held.Previous.Renewed, RevisionSince: helmx.New(g.cfg).RevisionSince(ctx, g.Release, g.Revisions)}
 	if rep.ClosedEntries, err = j.CloseOrphans(ctx, g.Release, g.Operation+" by "+who.User, hints); err != nil {
 		return rep, fmt.Errorf("%s: journal: %w", g.Operation, err)

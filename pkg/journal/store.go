@@ -33,6 +33,10 @@ const (
 
 // Journal reads and appends the entries of one namespace.
 type Journal struct {
+	// OnRetry, when not nil, hears each transient API error of a write and
+	// the wait before its next attempt (progress while an API server restarts).
+	OnRetry func(err error, next time.Duration)
+
 	c         kubernetes.Interface
 	namespace string
 	now       func() time.Time
@@ -69,7 +73,7 @@ func (j *Journal) Append(ctx context.Context, e Entry) (Entry, error) {
 		return e, err
 	}
 	cms := j.c.CoreV1().ConfigMaps(j.namespace)
-	err = kube.Retry(ctx, func() error {
+	err = kube.RetryNotify(ctx, j.OnRetry, func() error {
 		_, err := cms.Create(ctx, cm, metav1.CreateOptions{})
 		if apierrors.IsAlreadyExists(err) { // a retry of a create that landed?
 			if cur, gerr := cms.Get(ctx, cm.Name, metav1.GetOptions{}); gerr == nil && cur.Data[dataKey] == cm.Data[dataKey] {
@@ -91,7 +95,7 @@ func (j *Journal) Append(ctx context.Context, e Entry) (Entry, error) {
 func (j *Journal) Update(ctx context.Context, e Entry) (Entry, error) {
 	e.Start, e.End = e.Start.UTC(), e.End.UTC()
 	var stored Entry
-	err := kube.Retry(ctx, func() error {
+	err := kube.RetryNotify(ctx, j.OnRetry, func() error {
 		var err error
 		stored, err = j.update(ctx, e)
 		return err

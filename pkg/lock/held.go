@@ -148,7 +148,7 @@ func (h *Held) reread(ctx context.Context) (*coordv1.Lease, error) {
 // Release stops renewing and deletes the Lease if it is still ours
 // (conditional on its resourceVersion). Pass a context that is not the
 // cancelled operation's: releasing must work after SIGINT. Transient API
-// errors (a restarting API server) are retried for ≈ 18 s, so the next
+// errors (a restarting API server) are retried for ≈ 48 s, so the next
 // operator does not wait for the Lease to expire. Calling it again is a
 // no-op.
 func (h *Held) Release(ctx context.Context) error {

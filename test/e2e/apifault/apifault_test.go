@@ -39,8 +39,10 @@ func (e *env) start(bin string, args ...string) *harness.Proc {
 }
 
 // outage kills the apiserver after a random delay below maxDelay and keeps
-// it down 0.5–4 s, or, one time in three, 20–25 s: longer than every
-// client-side retry, so the command must give up and say why.
+// it down 0.5–4 s, or, one time in three, 20–25 s: longer than the lock
+// (--lock-timeout 20s) and client-go's and Helm's retries, so a command
+// in the middle of its change must give up and say why (only the journal's
+// and the Lease release's writes wait it out, ≈ 48 s).
 func (e *env) outage(what string, maxDelay time.Duration) {
 	delay := time.Duration(rand.Int64N(int64(maxDelay)))
 	down := time.Duration(500+rand.IntN(3500)) * time.Millisecond
