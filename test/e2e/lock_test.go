@@ -164,9 +164,6 @@ func TestLockCrashedHolderExpires(t *testing.T) {
 				if before.Before(expiry.Add(-50 * time.Millisecond)) {
 					t.Fatalf("taken over at %s, before expiry %s", before, expiry)
 				}
-				if late := time.Since(expiry); late > 1500*time.Millisecond {
-					t.Fatalf("taken over %s after expiry", late)
-				}
 				t.Logf("run %d: %d refusals, taken over %s after expiry", i, refusals, time.Since(expiry).Round(time.Millisecond))
 				if err := held.Release(ctx); err != nil {
 					t.Fatal(err)
@@ -177,8 +174,11 @@ func TestLockCrashedHolderExpires(t *testing.T) {
 				!strings.Contains(err.Error(), fmt.Sprintf("pid %d", pid)) {
 				t.Fatalf("refusal: %v", err)
 			}
-			if time.Now().After(expiry.Add(500 * time.Millisecond)) {
-				t.Fatalf("still refused at %s, after expiry %s: %v", time.Now(), expiry, err)
+			// an attempt that starts after the expiry decides after it: it
+			// must take over (timed by its start, not by when a loaded
+			// machine lets it return)
+			if before.After(expiry.Add(50 * time.Millisecond)) {
+				t.Fatalf("attempt started at %s, after expiry %s, refused: %v", before, expiry, err)
 			}
 			refusals++
 			time.Sleep(200 * time.Millisecond)
