@@ -42,6 +42,7 @@ Exit codes: 0 ok · 1 operational error · 2 check failed · 3 timeout ·
 		r.cmd.AddCommand(sub(r))
 	}
 	attachCompletion(r)
+	cli.CompleteOutputs(r.cmd)
 	return r
 }
 

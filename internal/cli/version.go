@@ -2,6 +2,7 @@ package cli
 
 import (
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -18,6 +19,12 @@ func OutputFlag(fs *pflag.FlagSet, p *string, extra ...string) {
 		help += "|" + e
 	}
 	fs.StringVarP(p, "output", "o", "table", help)
+	names := make([]string, 0, len(extra))
+	for _, e := range extra {
+		name, _, _ := strings.Cut(e, " ")
+		names = append(names, name)
+	}
+	_ = fs.SetAnnotation("output", extraFormats, names)
 }
 
 // VersionCmd prints binary's version, git commit and Go version to out.
