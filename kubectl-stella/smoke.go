@@ -69,11 +69,7 @@ func runSmoke(c *cobra.Command, r *root, f *smokeFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	progress := output.NewProgress(r.err)
-	col := output.NewColorizer(r.err, r.noColor)
-	opts.OnResult = func(res smoke.Result) {
-		progress.Logf("%s %s (%s)", smoke.Paint(col, res.Status), res.Name, res.Duration().Round(time.Millisecond))
-	}
+	opts.OnResult = smoke.Report(output.NewProgress(r.err), output.NewColorizer(r.err, r.noColor), "")
 	sum, err := smoke.New(cfg).Run(c.Context(), opts)
 	if sum == nil {
 		return err

@@ -9,7 +9,6 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/output"
 	"github.com/stella-ops/stella-plugins/pkg/verify"
-	"github.com/stella-ops/stella-plugins/pkg/watch"
 )
 
 func init() { register(newVerifyPodsCmd) }
@@ -56,8 +55,8 @@ Exit codes: 0 healthy · 1 API error · 2 unhealthy · 3 timeout · 4 invalid in
 			}
 			v := verify.New(cfg)
 			v.Options = o
-			progress, tty := output.NewProgress(r.err), output.IsTerminal(r.err)
-			v.Progress = func(s watch.Snapshot) { progress.Update(verify.ProgressLine(s, tty)) }
+			progress := output.NewProgress(r.err)
+			v.Progress = verify.Report(progress, "")
 			res, err := v.Run(c.Context())
 			if err != nil {
 				return err

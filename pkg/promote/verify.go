@@ -7,6 +7,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/guard"
+	"github.com/stella-ops/stella-plugins/pkg/output"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
 	"github.com/stella-ops/stella-plugins/pkg/verify"
 )
@@ -93,7 +94,7 @@ func (p *Promote) smoke(ctx context.Context, st *state, res *Result) error {
 	}
 	p.progressf("smoke: %s", st.suitePath)
 	s, err := smoke.New(p.cfg).Run(ctx, smoke.Options{Suite: st.suite, Release: p.Release, Namespace: p.cfg.Namespace,
-		Channel: st.channelName(), Version: st.version(), Timeout: p.SmokeTimeout})
+		Channel: st.channelName(), Version: st.version(), Timeout: p.SmokeTimeout, OnResult: smoke.Report(p.Progress, output.Colorizer{}, "smoke")})
 	if err != nil {
 		return fmt.Errorf("promote: smoke: %w", err)
 	}

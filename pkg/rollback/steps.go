@@ -149,7 +149,8 @@ func (r *Rollback) smoke(ctx context.Context, res *Result) error {
 	}
 	suite, path, ch, ver := r.suite, r.suitePath, r.Channel, r.suiteVersion
 	r.step("verified; running smoke suite " + path)
-	s, err := smoke.New(r.cfg).Run(ctx, smoke.Options{Suite: suite, Release: r.Release, Namespace: r.cfg.Namespace, Channel: ch, Version: ver})
+	s, err := smoke.New(r.cfg).Run(ctx, smoke.Options{Suite: suite, Release: r.Release, Namespace: r.cfg.Namespace, Channel: ch, Version: ver,
+		OnResult: smoke.Report(r.progress(), output.Colorizer{}, "smoke")})
 	if err != nil {
 		return err
 	}

@@ -42,3 +42,15 @@ func Paint(col output.Colorizer, s Status) string {
 	}
 	return col.Bad(string(s))
 }
+
+// Report shows each finished check on r as one line, "prefix: PASS name
+// (took)" (no prefix when empty): the one rendering of smoke's progress,
+// for kubectl stella smoke, promote and safe-rollback. Colours: col.
+func Report(r output.Reporter, col output.Colorizer, prefix string) func(Result) {
+	if prefix != "" {
+		prefix += ": "
+	}
+	return func(res Result) {
+		r.Logf("%s%s %s (%s)", prefix, Paint(col, res.Status), res.Name, res.Duration().Round(time.Millisecond))
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/health"
@@ -12,29 +11,15 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/watch"
 )
 
-// ProgressLine is the status block: with timings on a TTY (redrawn in
-// place); without them otherwise, so plain logs get a line only on change.
-func ProgressLine(s watch.Snapshot, tty bool) string {
-	line := fmt.Sprintf("%s: %s", s.State, s.Summary)
-	if !tty {
-		if s.State == health.Healthy {
-			line += " (holding for --stable-for)"
-		}
-		return line
-	}
-	line = fmt.Sprintf("[%s] %s", s.Elapsed.Round(time.Second), line)
-	if s.State == health.Healthy && s.HealthyFor > 0 {
-		line += fmt.Sprintf(" (stable for %s)", s.HealthyFor.Round(time.Second))
-	}
-	return line
-}
-
-// Report shows a wait's snapshots on r as "prefix: State: summary" with
-// the elapsed time: the one rendering of the commands that wait (promote,
-// safe-rollback).
+// Report shows a wait's snapshots on r as "prefix: State: summary" (no
+// prefix when empty) with the elapsed time: the one rendering of the
+// commands that wait (verify-pods, promote, safe-rollback).
 func Report(r output.Reporter, prefix string) func(watch.Snapshot) {
+	if prefix != "" {
+		prefix += ": "
+	}
 	return func(s watch.Snapshot) {
-		line := fmt.Sprintf("%s: %s: %s", prefix, s.State, s.Summary)
+		line := fmt.Sprintf("%s%s: %s", prefix, s.State, s.Summary)
 		if s.State == health.Healthy && s.HealthyFor > 0 {
 			line += " (holding for --stable-for)"
 		}

@@ -77,4 +77,9 @@ func TestReport(t *testing.T) {
 	if b.String() != want {
 		t.Fatalf("progress %q, want %q", b.String(), want)
 	}
+	b.Reset()
+	Report(output.NewProgress(&b), "")(watch.Snapshot{State: health.Progressing, Summary: "1/2 ready", Elapsed: time.Second})
+	if want := "Progressing: 1/2 ready (1s)\n"; b.String() != want { // verify-pods: no prefix
+		t.Fatalf("progress %q, want %q", b.String(), want)
+	}
 }
