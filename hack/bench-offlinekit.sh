@@ -70,24 +70,30 @@ since() { echo "$(now) - $1" | bc -l; }
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 kit=(bin/helm-stella offline-kit images --config "$work/kit-tree/channels.yaml" --channel airgap --offline-kit-dir "$work/kit" --plain-http)
 # rounds interleave the peer and both runs (the machine is shared: medians of the same rounds)
-# cpu runs a command (stdout discarded) and prints its user+sys seconds (GNU time; "nan" without it):
-# wall time on a loaded machine is mostly waiting for a CPU, CPU time is what each command costs.
-cpu() {
-  local rc=0
+# run runs a command (stdout discarded) and prints "wall cpu": the wall seconds around the command
+# alone (bash's EPOCHREALTIME: no fork inside the timed span) and its user+sys seconds (GNU time;
+# "nan" without it). Wall time on a loaded machine is mostly waiting for a CPU, CPU time is what
+# each command costs.
+run() {
+  local rc=0 t0 t1
+  t0=$EPOCHREALTIME
   if [ -x /usr/bin/time ]; then /usr/bin/time -f '%U %S' -o "$work/cpu" "$@" >/dev/null 2>"$work/cmd.err" || rc=$?
   else echo nan nan >"$work/cpu"; "$@" >/dev/null 2>"$work/cmd.err" || rc=$?; fi
+  t1=$EPOCHREALTIME
   if [ "$rc" != 0 ]; then log "$* failed: $(cat "$work/cmd.err")"; return 1; fi
-  awk '{print $1 + $2}' "$work/cpu"
+  awk -v a="$t0" -v b="$t1" '{print b - a, $1 + $2}' "$work/cpu"
 }
+cpu() { run "$@" | cut -d' ' -f2; }
 log "$rounds round(s): crane pull, offline-kit images, offline-kit images again, helm-stella version, crane version"
 : >"$work/times"; : >"$work/cpus"
 for _ in $(seq "$rounds"); do
   rm -rf "$work/crane-oci" "$work/kit"; sync # syncs between commands: none pays for another's writeback
-  t0=$(now); cc=$(cpu "$crane" pull --insecure --format=oci "${pulls[@]}" "$work/crane-oci"); c=$(since "$t0"); sync
-  t0=$(now); kc=$(cpu "${kit[@]}"); k=$(since "$t0"); sync
-  t0=$(now); rcpu=$(cpu "${kit[@]}"); r=$(since "$t0")
-  t0=$(now); vc=$(cpu bin/helm-stella version); v=$(since "$t0")
-  t0=$(now); cvc=$(cpu "$crane" version); cv=$(since "$t0")
+  read -r c cc < <(run "$crane" pull --insecure --format=oci "${pulls[@]}" "$work/crane-oci"); sync
+  read -r k kc < <(run "${kit[@]}"); sync
+  read -r r rcpu < <(run "${kit[@]}")
+  read -r v vc < <(run bin/helm-stella version)
+  read -r cv cvc < <(run "$crane" version)
+  for x in "$c" "$k" "$r" "$v" "$cv"; do [ -n "$x" ] || exit 1; done # a failed command was logged
   echo "$c $k $r $v $cv" | awk '{printf "%.4f %.4f %.4f %.4f %.4f %.4f %.4f %.4f %.4f\n",
     $1, $2, $3, $4, $5, $2 / $1, $3 / $2, ($3 - $4) / $2, ($2 - $4) / ($1 - $5)}' >>"$work/times"
   echo "$cc $kc $rcpu $vc $cvc" >>"$work/cpus"
@@ -123,7 +129,8 @@ met() { if [ "$(echo "$1 <= $2" | bc -l)" = 1 ]; then echo met; else echo "**not
   echo "\`hack/bench-offlinekit.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'): a reference registry (distribution $REGISTRY_VERSION) on"
   echo "127.0.0.1, plain HTTP; $n images of two random layers ($mib MiB each image), $(awk -v b="$total" 'BEGIN{printf "%.0f MiB", b/1048576}') in the registry."
   echo "Peer: crane $CRANE_VERSION (same go-containerregistry module). $rounds rounds interleaved (crane pull, offline-kit"
-  echo "images into an empty kit, the same again, helm-stella version, crane version; a sync between commands); medians of the times and"
+  echo "images into an empty kit, the same again, helm-stella version, crane version; a sync between commands; wall time around each"
+  echo "command alone, from bash's EPOCHREALTIME); medians of the times and"
   echo "of the per-round ratios. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo "| command | wall (s, median) | CPU user+sys (s, median) | layout on disk, registry requests |"

@@ -3,6 +3,9 @@
 # Go module proxy, into a cache outside the clone keyed by version, so only the
 # first run on a machine pays (≈ 10 min on 2 cores). Prints the bin directory.
 set -euo pipefail
+# the control-plane and node binaries are built as measured (docs/testing.md): cgo as the
+# toolchain defaults, whatever the caller's (the Makefile sets CGO_ENABLED=0 for the module)
+unset CGO_ENABLED
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=versions.env
 . "$here/versions.env"
@@ -17,7 +20,11 @@ log() { printf '[build] %s\n' "$*" >&2; }
 #   if unlocked; then lock; build_x "$@"; return; fi
 locked=""
 unlocked() { [ -z "$locked" ]; }
-lock() { exec 9>"$cache/.build.lock"; flock 9; locked=1; }
+lock() {
+  exec 9>"$cache/.build.lock"
+  flock -n 9 || { log "waiting for another build.sh to finish ($cache/.build.lock)"; flock 9; }
+  locked=1
+}
 
 build_kube() {
   local dir="$bin/kube-$KUBE_VERSION" v=${KUBE_VERSION#v}
