@@ -25,6 +25,9 @@ type Private struct {
 	Dir, Base  string
 	Kubeconfig string
 	Client     kubernetes.Interface
+	// args are the command lines of the components, read while they run:
+	// one that exits on its own is restarted with them
+	args map[string][]string
 }
 
 // StartPrivate starts a Private control plane, stopped when t ends. A port
@@ -33,8 +36,13 @@ func StartPrivate(t *testing.T) *Private {
 	t.Helper()
 	var err error
 	for range 3 {
-		p := &Private{t: t, Dir: t.TempDir(), Base: strconv.Itoa(20000 + 10*rand.IntN(900))}
+		p := &Private{t: t, Dir: t.TempDir(), Base: strconv.Itoa(20000 + 10*rand.IntN(900)), args: map[string][]string{}}
 		if err = p.up(); err == nil {
+			for _, name := range []string{"kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"} {
+				if args, err := cmdline(p.pid(name)); err == nil {
+					p.args[name] = args
+				}
+			}
 			return p
 		}
 		t.Logf("private control plane on port base %s: %v", p.Base, err)
@@ -84,13 +92,22 @@ func (p *Private) pid(name string) int {
 
 // stop sends sig to name's process, waits until it is gone and returns
 // its command line.
+//
+// A component that has exited on its own (kube-controller-manager, kube-
+// scheduler and kwok may, when the API server was gone too long) is
+// logged with its log's last lines and restarted with its recorded
+// command line.
 func (p *Private) stop(name string, sig syscall.Signal) []string {
 	pid := p.pid(name)
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	args, err := cmdline(pid)
 	if err != nil {
-		p.t.Fatal(err)
+		if args = p.args[name]; args == nil {
+			p.t.Fatalf("%s (pid %d): %v, and no command line recorded", name, pid, err)
+		}
+		p.t.Logf("%s (pid %d) had exited on its own; restarting it. Its log ends:\n%s", name, pid, p.logTail(name, 8))
+		return args
 	}
-	args := strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
+	p.args[name] = args
 	_ = syscall.Kill(pid, sig)
 	for i := 0; syscall.Kill(pid, 0) == nil; i++ {
 		if i == 50 {
@@ -99,6 +116,21 @@ func (p *Private) stop(name string, sig syscall.Signal) []string {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return args
+}
+
+func cmdline(pid int) ([]string, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil || len(b) == 0 {
+		return nil, fmt.Errorf("no process %d: %v", pid, err)
+	}
+	return strings.Split(strings.TrimRight(string(b), "\x00"), "\x00"), nil
+}
+
+// logTail is the last n lines of name's log.
+func (p *Private) logTail(name string, n int) string {
+	b, _ := os.ReadFile(filepath.Join(p.Dir, "logs", name+".log"))
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // spawn re-executes args as name (detached, like up.sh's nohup, logging to
