@@ -23,9 +23,10 @@ export GOFLAGS := $(strip $(GOFLAGS) -trimpath)
 help: ## list targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
 
-build: ## build both plugins into bin/
+build: ## build both plugins into bin/ (helm-stella is the entry, helm-stella-core the rest: docs/offline-kit.md)
 	@mkdir -p bin
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/ ./kubectl-stella ./helm-stella
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/helm-stella-core ./helm-stella/core
 
 unit: ## unit tests (no cluster)
 	$(GO) test -count=1 ./...
@@ -77,7 +78,10 @@ dist: ## cross-compile, archive (reproducibly), SHA256SUMS, helm plugin tarballs
 	@rm -rf dist && mkdir -p dist/build
 	@for p in $(DIST_PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; echo "build $$os/$$arch"; \
 	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -buildvcs=false -ldflags '$(LDFLAGS)' \
-	    -o dist/build/$${os}_$${arch}/ ./kubectl-stella ./helm-stella || exit 1; done
+	    -o dist/build/$${os}_$${arch}/ ./kubectl-stella ./helm-stella || exit 1; \
+	  ext=; [ $$os = windows ] && ext=.exe; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -buildvcs=false -ldflags '$(LDFLAGS)' \
+	    -o dist/build/$${os}_$${arch}/helm-stella-core$$ext ./helm-stella/core || exit 1; done
 	$(GO) run ./hack/dist -version $(VERSION) -epoch $(SOURCE_DATE_EPOCH) -platforms "$(DIST_PLATFORMS)"
 	@cat dist/SHA256SUMS
 

@@ -23,7 +23,7 @@ rounds=${BENCH_KIT_ROUNDS:-5}
 bindir="${BENCH_BIN_DIR:-$(test/cluster/build.sh registry | tail -n1)}" # BENCH_BIN_DIR: a dir with the same layout
 registry="$bindir/registry-$REGISTRY_VERSION/registry"
 crane="$bindir/crane-$CRANE_VERSION/crane"
-[ "${BENCH_NO_BUILD:-}" = 1 ] || CGO_ENABLED=0 go build -trimpath -o bin/ ./helm-stella
+[ "${BENCH_NO_BUILD:-}" = 1 ] || make --no-print-directory build >/dev/null
 work="$(mktemp -d)"
 pid=""
 cleanup() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; fi; rm -rf "$work"; }

@@ -16,7 +16,7 @@ test/cluster/up.sh >/dev/null
 . test/cluster/versions.env
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
   mkdir -p bin .cache/bench
-  CGO_ENABLED=0 go build -trimpath -o bin/ ./kubectl-stella ./helm-stella
+  make --no-print-directory build >/dev/null
   go build -o .cache/bench/ops ./test/bench/ops
 fi
 extra=()

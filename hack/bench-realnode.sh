@@ -22,7 +22,7 @@ if [ -f "$state/realnode.reason" ] || [ ! -f "$state/realnode/node" ]; then
   echo "Not measured: no real node ($(cat "$state/realnode.reason" 2>/dev/null || echo 'not started'))."
   exit 0
 fi
-[ -n "${BENCH_NO_BUILD:-}" ] || CGO_ENABLED=0 go build -trimpath -o bin/ ./kubectl-stella ./helm-stella
+[ -n "${BENCH_NO_BUILD:-}" ] || make --no-print-directory build >/dev/null
 kubectl="$bin/kube-$KUBE_VERSION/kubectl" helm="$bin/helm3-$HELM3_VERSION/helm"
 atomic=${BENCH_ATOMIC_TIMEOUT_REAL:-2m}
 ns="bench-realnode-$(date +%s)"

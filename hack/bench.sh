@@ -25,7 +25,7 @@ test/cluster/up.sh >/dev/null
 # shellcheck disable=SC1091
 . test/cluster/versions.env
 mkdir -p bin .cache/bench
-CGO_ENABLED=0 go build -trimpath -o bin/ ./kubectl-stella ./helm-stella
+make --no-print-directory build >/dev/null
 go build -o .cache/bench/ops ./test/bench/ops
 export BENCH_NO_BUILD=1
 work="$(mktemp -d)"

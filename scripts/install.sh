@@ -1,6 +1,6 @@
 #!/usr/bin/env sh
-# Helm install/update hook of the stella plugin. Puts bin/helm-stella in the
-# plugin dir, trying in order:
+# Helm install/update hook of the stella plugin. Puts bin/helm-stella (the
+# entry) and bin/helm-stella-core in the plugin dir, trying in order:
 #   1. a binary already in the plugin dir of exactly plugin.yaml's version
 #      (the release tarball is a complete plugin dir)
 #   2. a local archive named by HELM_STELLA_BIN_TGZ (airgap)
@@ -11,10 +11,11 @@
 set -eu
 dir=${HELM_PLUGIN_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 bin="$dir/bin/helm-stella"
+core="$dir/bin/helm-stella-core"
 version=$(sed -n 's/^version: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "$dir/plugin.yaml")
 say() { printf 'stella plugin: %s\n' "$*" >&2; }
 
-if [ -x "$bin" ]; then
+if [ -x "$bin" ]; then # the entry answers version through the core: both must be there
   have=$("$bin" version -o json 2>/dev/null | sed -n 's/.*"version": *"\([^"]*\)".*/\1/p')
   if [ "$have" = "$version" ]; then say "using $bin (v$have)"; exit 0; fi
   say "$bin is v${have:-unknown}, plugin.yaml wants v$version: replacing it"
@@ -28,11 +29,13 @@ case "$(uname -m)" in
 esac
 archive="stella-${version}-${os}-${arch}.tgz"
 
-from_tgz() { # take bin/helm-stella from a plugin tarball (nested stella/ or flat layout)
+from_tgz() { # take bin/helm-stella and bin/helm-stella-core from a plugin tarball (nested stella/ or flat layout)
   tmp=$(mktemp -d)
   tar -xzf "$1" -C "$tmp" 2>/dev/null || { rm -rf "$tmp"; return 1; }
-  for b in "$tmp/stella/bin/helm-stella" "$tmp/bin/helm-stella"; do
-    if [ -x "$b" ]; then mkdir -p "$dir/bin" && mv "$b" "$bin" && rm -rf "$tmp" && return 0; fi
+  for b in "$tmp/stella/bin" "$tmp/bin"; do
+    if [ -x "$b/helm-stella" ] && [ -x "$b/helm-stella-core" ]; then
+      mkdir -p "$dir/bin" && mv "$b/helm-stella" "$bin" && mv "$b/helm-stella-core" "$core" && rm -rf "$tmp" && return 0
+    fi
   done
   rm -rf "$tmp"; return 1
 }
@@ -53,7 +56,9 @@ rm -rf "$tmp"
 if command -v go >/dev/null 2>&1 && [ -f "$dir/go.mod" ]; then
   say "no release archive reachable for v$version $os/$arch; building from source with $(go version)"
   commit=$(git -C "$dir" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-  (cd "$dir" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/stella-ops/stella-plugins/pkg/version.Version=$version -X github.com/stella-ops/stella-plugins/pkg/version.Commit=$commit" -o "$bin" ./helm-stella) &&
+  ld="-s -w -X github.com/stella-ops/stella-plugins/pkg/version.Version=$version -X github.com/stella-ops/stella-plugins/pkg/version.Commit=$commit"
+  (cd "$dir" && CGO_ENABLED=0 go build -trimpath -ldflags "$ld" -o "$bin" ./helm-stella &&
+    CGO_ENABLED=0 go build -trimpath -ldflags "$ld" -o "$core" ./helm-stella/core) &&
     { say "built $bin"; exit 0; }
 fi
 say "could not install helm-stella v$version for $os/$arch: no binary in the plugin dir, HELM_STELLA_BIN_TGZ unset, $base/$archive not reachable, and no Go toolchain with the plugin's source"

@@ -51,6 +51,7 @@ func (p *packager) helmArchive(build, goos, arch, ext string) error {
 		{"plugin.yaml", "plugin.yaml", 0o644},
 		{"plugin.complete", "plugin.complete", 0o755},
 		{"bin/helm-stella" + ext, filepath.Join(build, "helm-stella"+ext), 0o755},
+		{"bin/helm-stella-core" + ext, filepath.Join(build, "helm-stella-core"+ext), 0o755},
 		{"scripts/install.sh", "scripts/install.sh", 0o755},
 		{"scripts/install.ps1", "scripts/install.ps1", 0o644},
 		{"LICENSE", "LICENSE", 0o644},

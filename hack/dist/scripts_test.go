@@ -34,8 +34,10 @@ func TestInstallPS1MatchesPluginYAML(t *testing.T) {
 	for _, want := range []string{
 		`$have = Get-StellaVersion $bin`, `if ($have -eq $version)`, // reuse only an exact version
 		`Move-Item -Force $found $bin`,                              // a stale binary is replaced
+		`Move-Item -Force $foundCore $core`,                         // with its core
+		`(Test-Path $bin) -and (Test-Path $core)`,                   // reused only whole
 		`if ($have -ne $version) { throw`,                           // the archive must hold plugin.yaml's version
-		`Copy-Item -Force $bin $complete`,                           // completion on Windows
+		`Copy-Item -Force $core $complete`,                          // completion on Windows (the core answers it)
 		"$env:HELM_STELLA_BIN_TGZ", "$env:HELM_STELLA_DOWNLOAD_URL", // same knobs as install.sh
 	} {
 		if !strings.Contains(ps1, want) {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"strings"
 
@@ -39,9 +40,19 @@ func VersionCmd(out io.Writer, binary string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return version.Render(out, f, binary)
+			return RenderVersion(out, f, binary)
 		},
 	}
 	OutputFlag(cmd.Flags(), &o)
 	return cmd
+}
+
+// RenderVersion writes the build information of binary in format f.
+func RenderVersion(w io.Writer, f output.Format, binary string) error {
+	info := version.Get()
+	if !f.IsTable() {
+		return output.Print(w, f, output.Result{Kind: version.Kind, Value: info, Names: []string{output.Name(version.Kind, info.Version)}})
+	}
+	_, err := fmt.Fprintf(w, "%s %s (commit %s, %s, %s)\n", binary, info.Version, info.GitCommit, info.GoVersion, info.Platform)
+	return err
 }

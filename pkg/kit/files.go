@@ -12,6 +12,7 @@ import (
 
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/kitdir"
 )
 
 // channelFiles lists what the kit carries of a channel besides images:
@@ -46,33 +47,64 @@ func channelFiles(ch *channel.Channel) ([]FileRec, error) {
 		if _, err := loader.Load(ch.Chart); err != nil {
 			return nil, exit.InvalidInput("channel %s: chart %s: %v", ch.Name, ch.Chart, err)
 		}
-		out = append(out, FileRec{Role: "chart", Source: ch.Chart})
+		out = append(out, FileRec{Role: kitdir.RoleChart, Source: ch.Chart})
 	}
 	return out, nil
 }
 
 // copyFiles copies the channel's files into the kit (each atomically) and
-// packages its chart with the Helm SDK; it returns their records.
+// packages its chart with the Helm SDK, unless the previous kit's archive
+// is still current (its chart directory unchanged: packaging again would only
+// change the archive's timestamps); it returns their records.
 func copyFiles(kitDir string, in *input) ([]FileRec, error) {
 	var recs []FileRec
 	for _, f := range in.files {
-		var data []byte
-		var err error
-		if f.Role == "chart" {
-			f.Path, data, err = packageChart(kitDir, f.Source)
-		} else {
-			data, err = os.ReadFile(f.Source)
+		if f.Role == kitdir.RoleChart {
+			rec, err := chartFile(kitDir, in.prev, f)
+			if err != nil {
+				return nil, err
+			}
+			recs = append(recs, rec)
+			continue
 		}
+		data, err := os.ReadFile(f.Source)
 		if err != nil {
 			return nil, fmt.Errorf("kit file %s: %w", f.Source, err)
+		}
+		f.Size, f.SHA256 = int64(len(data)), fmt.Sprintf("%x", sha256.Sum256(data))
+		if f.Role == "release-manifest" && f.SHA256 != in.relSum {
+			return nil, fmt.Errorf("kit file %s: the release manifest changed during the run: run again", f.Source)
 		}
 		if err := writeAtomic(filepath.Join(kitDir, filepath.FromSlash(f.Path)), data); err != nil {
 			return nil, fmt.Errorf("kit file %s: %w", f.Path, err)
 		}
-		f.Size, f.SHA256 = int64(len(data)), fmt.Sprintf("%x", sha256.Sum256(data))
 		recs = append(recs, f)
 	}
 	return recs, nil
+}
+
+// chartFile is the kit's packaged chart: the previous archive when its
+// record is still current, else a new package of the directory (its tree
+// digest taken first, so an edit during packaging is seen by the next run).
+func chartFile(kitDir string, prev *Manifest, f FileRec) (FileRec, error) {
+	if prev != nil {
+		for _, p := range prev.Files {
+			if p.Role == kitdir.RoleChart && p.Source == f.Source && kitdir.FileCurrent(kitDir, p) {
+				return p, nil
+			}
+		}
+	}
+	f.SourceSHA256 = kitdir.TreeDigest(f.Source)
+	var data []byte
+	var err error
+	if f.Path, data, err = packageChart(kitDir, f.Source); err != nil {
+		return f, fmt.Errorf("kit file %s: %w", f.Source, err)
+	}
+	if err := writeAtomic(filepath.Join(kitDir, filepath.FromSlash(f.Path)), data); err != nil {
+		return f, fmt.Errorf("kit file %s: %w", f.Path, err)
+	}
+	f.Size, f.SHA256 = int64(len(data)), fmt.Sprintf("%x", sha256.Sum256(data))
+	return f, nil
 }
 
 // packageChart runs helm package into a scratch dir and returns the

@@ -2,11 +2,11 @@ package kit
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -14,38 +14,30 @@ import (
 
 	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/kitdir"
 	"github.com/stella-ops/stella-plugins/pkg/manifest"
 	"github.com/stella-ops/stella-plugins/pkg/registry"
 )
 
 // Images is the offline-kit images operation.
 type Images struct {
-	Config   string // channels file
-	Channel  string
-	KitDir   string
-	Platform string // os/arch[/variant]: keep only this platform of multi-arch indexes
-	Registry registry.Options
-	Progress io.Writer // stderr
-}
-
-// ImagesResult is what an images run did.
-type ImagesResult struct {
-	Manifest *Manifest `json:"manifest"`
-	Copied   []string  `json:"copied"`  // components fetched (some blobs were missing)
-	Present  []string  `json:"present"` // components already complete in the kit: no request made
-	Bytes    int64     `json:"bytes"`   // bytes downloaded by this run
+	kitdir.Request // channels file, channel, kit dir, platform (kitdir.BindFlags)
+	Registry       registry.Options
+	Progress       io.Writer // stderr
 }
 
 // NewImages returns the operation with the default channels file.
-func NewImages() *Images { return &Images{Config: channel.DefaultPath} }
+func NewImages() *Images { return &Images{Request: kitdir.Request{Config: channel.DefaultPath}} }
 
 // input is everything validated before the first write.
 type input struct {
-	ch    *channel.Channel
-	rel   *manifest.Manifest
-	plat  *v1.Platform
-	files []FileRec // sources to copy, Path = kit path
-	prev  *Manifest
+	inputs kitdir.Inputs // the channels file as read (hashed before it is parsed)
+	relSum string        // sha256 of the release manifest as parsed
+	ch     *channel.Channel
+	rel    *manifest.Manifest
+	plat   *v1.Platform
+	files  []FileRec // sources to copy, Path = kit path
+	prev   *Manifest
 }
 
 // Run validates every input (exit 4, nothing written), copies the images
@@ -55,7 +47,7 @@ func (o *Images) Run(ctx context.Context) (*ImagesResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &ImagesResult{Manifest: &Manifest{SchemaVersion: SchemaVersion, Kind: Kind, Channel: in.ch.Name, Release: in.rel.Version}}
+	res := &ImagesResult{Manifest: &Manifest{SchemaVersion: SchemaVersion, Kind: Kind, Channel: in.ch.Name, Release: in.rel.Version, Inputs: &in.inputs}}
 	if in.plat != nil {
 		res.Manifest.Platform = in.plat.String()
 	}
@@ -94,6 +86,9 @@ func (o *Images) validate() (*input, error) {
 		}
 		in.plat = p
 	}
+	// hashed before they are parsed: a file edited during the run then
+	// never looks current to the next one (kitdir.Current)
+	in.inputs = kitdir.Inputs{Config: o.Config, ConfigSHA256: kitdir.FileSHA256(o.Config), Generator: kitdir.Generator()}
 	f, err := channel.Load(o.Config)
 	if err != nil {
 		return nil, err
@@ -101,6 +96,7 @@ func (o *Images) validate() (*input, error) {
 	if in.ch, err = f.Channel(o.Channel); err != nil {
 		return nil, err
 	}
+	in.relSum = kitdir.FileSHA256(in.ch.Release)
 	if in.rel, err = manifest.Load(in.ch.Release); err != nil {
 		return nil, err
 	}
@@ -155,6 +151,8 @@ func (o *Images) copyImages(ctx context.Context, in *input, st *store, res *Imag
 			res.Present = append(res.Present, img.Component)
 		}
 	}
+	sort.Strings(res.Copied)
+	sort.Strings(res.Present)
 	return nil
 }
 
@@ -199,14 +197,5 @@ func localRoot(st *store, in *input, p manifest.Pin) (v1.Descriptor, bool) {
 			}
 		}
 	}
-	h, err := v1.NewHash(dg)
-	if err != nil {
-		return v1.Descriptor{}, false
-	}
-	data, err := os.ReadFile(st.blobPath(h))
-	var doc manifestDoc
-	if err != nil || json.Unmarshal(data, &doc) != nil || doc.MediaType == "" {
-		return v1.Descriptor{}, false
-	}
-	return v1.Descriptor{MediaType: doc.MediaType, Digest: h, Size: int64(len(data))}, true
+	return kitdir.Root(st.dir, dg)
 }

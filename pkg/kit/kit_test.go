@@ -21,6 +21,7 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/align"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/image"
+	"github.com/stella-ops/stella-plugins/pkg/kitdir"
 	"github.com/stella-ops/stella-plugins/pkg/manifest"
 	"github.com/stella-ops/stella-plugins/pkg/registry"
 )
@@ -112,10 +113,10 @@ func TestImagesVerifyPushCheck(t *testing.T) {
 func TestImagesInvalidInput(t *testing.T) {
 	cfg := tree(t, map[string]string{"a": "127.0.0.1:1/x/a@sha256:" + strings.Repeat("a", 64)})
 	for name, op := range map[string]*Images{
-		"no channel":   {Config: cfg, KitDir: "k"},
-		"bad channel":  {Config: cfg, Channel: "nope", KitDir: "k"},
-		"bad platform": {Config: cfg, Channel: "airgap", KitDir: "k", Platform: "amd64"},
-		"no kit dir":   {Config: cfg, Channel: "airgap"},
+		"no channel":   {Request: kitdir.Request{Config: cfg, KitDir: "k"}},
+		"bad channel":  {Request: kitdir.Request{Config: cfg, Channel: "nope", KitDir: "k"}},
+		"bad platform": {Request: kitdir.Request{Config: cfg, Channel: "airgap", KitDir: "k", Platform: "amd64"}},
+		"no kit dir":   {Request: kitdir.Request{Config: cfg, Channel: "airgap"}},
 	} {
 		if op.KitDir != "" {
 			op.KitDir = filepath.Join(t.TempDir(), op.KitDir)

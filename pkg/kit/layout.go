@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"hash"
 	"io"
@@ -14,7 +13,8 @@ import (
 	"sync/atomic"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/stella-ops/stella-plugins/pkg/kitdir"
 )
 
 // store is the kit's OCI image layout on disk.
@@ -23,13 +23,10 @@ type store struct {
 	bytes atomic.Int64 // bytes written by this run
 }
 
-func (s *store) blobPath(h v1.Hash) string { return filepath.Join(s.dir, "blobs", h.Algorithm, h.Hex) }
+func (s *store) blobPath(h v1.Hash) string { return kitdir.BlobPath(s.dir, h) }
 
 // has reports whether blob h is present with the given size (-1: any).
-func (s *store) has(h v1.Hash, size int64) bool {
-	st, err := os.Stat(s.blobPath(h))
-	return err == nil && st.Mode().IsRegular() && (size < 0 || st.Size() == size)
-}
+func (s *store) has(h v1.Hash, size int64) bool { return kitdir.Has(s.dir, h, size) }
 
 // copyBuf is the buffer blobs are streamed through: a few large reads and
 // writes per blob rather than thousands of 32 KiB ones.
@@ -99,53 +96,15 @@ type onlyWriter struct{ w io.Writer }
 
 func (o onlyWriter) Write(p []byte) (int, error) { return o.w.Write(p) }
 
-// manifestDoc is the part of an image manifest or index the walk needs.
-type manifestDoc struct {
-	MediaType types.MediaType `json:"mediaType"`
-	Config    v1.Descriptor   `json:"config"`
-	Layers    []v1.Descriptor `json:"layers"`
-	Manifests []v1.Descriptor `json:"manifests"`
-}
-
-// walk visits every blob reachable from root (root included) in the local
-// layout; visit gets each descriptor and whether the blob is present with
-// its size. It stops descending where a manifest is missing or unreadable.
+// walk visits every blob reachable from root in the layout (kitdir.Walk).
 func (s *store) walk(root v1.Descriptor, visit func(d v1.Descriptor, present bool)) {
-	present := s.has(root.Digest, root.Size)
-	visit(root, present)
-	if !present || !isManifest(root.MediaType) {
-		return
-	}
-	data, err := os.ReadFile(s.blobPath(root.Digest))
-	var doc manifestDoc
-	if err != nil || json.Unmarshal(data, &doc) != nil {
-		return
-	}
-	for _, m := range doc.Manifests {
-		s.walk(m, visit)
-	}
-	if doc.Config.Digest.Hex != "" {
-		s.walk(doc.Config, visit)
-	}
-	for _, l := range doc.Layers {
-		s.walk(l, visit)
-	}
+	kitdir.Walk(s.dir, root, visit)
 }
 
 // complete reports whether every blob of root is present, with the total
 // size and blob count.
 func (s *store) complete(root v1.Descriptor) (ok bool, size int64, blobs int) {
-	ok = true
-	s.walk(root, func(d v1.Descriptor, present bool) {
-		ok = ok && present
-		size += d.Size
-		blobs++
-	})
-	return ok, size, blobs
-}
-
-func isManifest(mt types.MediaType) bool {
-	return mt.IsIndex() || mt.IsImage() || mt == types.OCIManifestSchema1 || mt == types.DockerManifestSchema2
+	return kitdir.Complete(s.dir, root)
 }
 
 // hashBlob re-hashes blob file path with a fresh hash.Hash.
@@ -162,10 +121,4 @@ func hashBlob(path string, h hash.Hash) (string, error) {
 }
 
 // size is the size of blob h on disk (-1 when absent).
-func (s *store) size(h v1.Hash) int64 {
-	st, err := os.Stat(s.blobPath(h))
-	if err != nil {
-		return -1
-	}
-	return st.Size()
-}
+func (s *store) size(h v1.Hash) int64 { return kitdir.Size(s.dir, h) }

@@ -1,109 +1,28 @@
 package kit
 
-import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
+import "github.com/stella-ops/stella-plugins/pkg/kitdir"
 
-	"github.com/stella-ops/stella-plugins/pkg/exit"
+// The kit's on-disk format lives in pkg/kitdir (light enough for the
+// helm-stella entry binary); these names keep kit's API whole.
+type (
+	Manifest     = kitdir.Manifest
+	Image        = kitdir.Image
+	FileRec      = kitdir.FileRec
+	ImagesResult = kitdir.ImagesResult
 )
 
-// SchemaVersion is the version of metadata/kit.json (docs/offline-kit.md).
-const SchemaVersion = 1
-
-// Kind names the document inside its own JSON.
-const Kind = "stella-ops/offline-kit"
-
-// ManifestPath is kit.json, relative to the kit dir.
-const ManifestPath = "metadata/kit.json"
-
-// LayoutDir is the OCI image layout, relative to the kit dir.
-const LayoutDir = "images"
-
-// Manifest is metadata/kit.json.
-type Manifest struct {
-	SchemaVersion int       `json:"schemaVersion"`
-	Kind          string    `json:"kind"`
-	Channel       string    `json:"channel"`
-	Release       string    `json:"release"` // the release manifest's version
-	Platform      string    `json:"platform,omitempty"`
-	Images        []Image   `json:"images"` // sorted by component
-	Files         []FileRec `json:"files"`  // sorted by path
-}
-
-// Image is one image copied into the layout.
-type Image struct {
-	Component string `json:"component"`
-	Reference string `json:"reference"` // as the release manifest pins it
-	Digest    string `json:"digest"`    // of the manifest or index stored (the pin's, unless --platform chose a child)
-	MediaType string `json:"mediaType"`
-	Size      int64  `json:"size"`  // bytes of every blob the image references, its manifest included
-	Blobs     int    `json:"blobs"` // how many blobs that is
-}
-
-// FileRec is one file of the kit besides the images.
-type FileRec struct {
-	Path   string `json:"path"` // relative to the kit dir
-	Role   string `json:"role"` // release-manifest | values | compose | env | chart
-	Source string `json:"source,omitempty"`
-	Size   int64  `json:"size"`
-	SHA256 string `json:"sha256"`
-}
-
-// Marshal renders m as stable JSON (sorted).
-func (m *Manifest) Marshal() []byte {
-	sort.Slice(m.Images, func(i, j int) bool { return m.Images[i].Component < m.Images[j].Component })
-	sort.Slice(m.Files, func(i, j int) bool { return m.Files[i].Path < m.Files[j].Path })
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(m)
-	return b.Bytes()
-}
+// SchemaVersion, Kind, ManifestPath and LayoutDir: see kitdir.
+const (
+	SchemaVersion = kitdir.SchemaVersion
+	Kind          = kitdir.Kind
+	ManifestPath  = kitdir.ManifestPath
+	LayoutDir     = kitdir.LayoutDir
+)
 
 // LoadManifest reads a kit's kit.json; a missing file is (nil, nil).
-func LoadManifest(kitDir string) (*Manifest, error) {
-	p := filepath.Join(kitDir, ManifestPath)
-	data, err := os.ReadFile(p)
-	if os.IsNotExist(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read kit manifest: %w", err)
-	}
-	var m Manifest
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, exit.InvalidInput("%s: %v", p, err)
-	}
-	if m.SchemaVersion != SchemaVersion || m.Kind != Kind {
-		return nil, exit.InvalidInput("%s: unsupported schema %q version %d (want %q version %d)", p, m.Kind, m.SchemaVersion, Kind, SchemaVersion)
-	}
-	return &m, nil
-}
+func LoadManifest(kitDir string) (*Manifest, error) { return kitdir.LoadManifest(kitDir) }
 
-// writeAtomic writes data to path through a temporary file and a rename;
-// a file already holding data is left alone (a rerun writes nothing).
-func writeAtomic(path string, data []byte) error {
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".stella-"+filepath.Base(path)+"-")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
-}
+// Bytes renders n bytes for people (kitdir.Bytes).
+func Bytes(n int64) string { return kitdir.Bytes(n) }
+
+func writeAtomic(path string, data []byte) error { return kitdir.WriteAtomic(path, data) }

@@ -64,17 +64,3 @@ func (m *meter) finish() {
 		m.p.Update(m.line())
 	}
 }
-
-// Bytes renders n bytes for people: 512 B, 1.5 KiB, 200.0 MiB.
-func Bytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for v := n / unit; v >= unit && exp < 3; v /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGT"[exp])
-}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/stella-ops/stella-plugins/pkg/kitdir"
 	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
@@ -28,17 +29,7 @@ func RenderImages(w io.Writer, f output.Format, res *ImagesResult) error {
 		names := output.Names("image", images, func(img Image) string { return img.Component })
 		return output.Print(w, f, output.Result{Kind: ImagesKind, Value: res, Names: names})
 	}
-	t := output.NewTable(w)
-	output.Row(t, "COMPONENT", "DIGEST", "SIZE", "REFERENCE")
-	for _, img := range res.Manifest.Images {
-		output.Row(t, img.Component, img.Digest, Bytes(img.Size), img.Reference)
-	}
-	if err := t.Flush(); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintf(w, "%d image(s): %d copied, %d already present; %s downloaded; %d file(s)\n",
-		len(res.Manifest.Images), len(res.Copied), len(res.Present), Bytes(res.Bytes), len(res.Manifest.Files))
-	return err
+	return kitdir.WriteImagesTable(w, res)
 }
 
 // RenderPush writes what offline-kit push pushed and the align flags; with

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stella-ops/stella-plugins/internal/cli"
 	"github.com/stella-ops/stella-plugins/pkg/align"
 	"github.com/stella-ops/stella-plugins/pkg/bookmark"
 	"github.com/stella-ops/stella-plugins/pkg/debugstore"
@@ -23,7 +24,6 @@ import (
 	"github.com/stella-ops/stella-plugins/pkg/rollback"
 	"github.com/stella-ops/stella-plugins/pkg/smoke"
 	"github.com/stella-ops/stella-plugins/pkg/verify"
-	"github.com/stella-ops/stella-plugins/pkg/version"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the output")
@@ -167,7 +167,7 @@ func TestKindsGolden(t *testing.T) {
 // only its shape is fixed.
 func TestVersionKind(t *testing.T) {
 	var b bytes.Buffer
-	if err := version.Render(&b, output.Format("go-template="+goTemplate), "kubectl-stella"); err != nil {
+	if err := cli.RenderVersion(&b, output.Format("go-template="+goTemplate), "kubectl-stella"); err != nil {
 		t.Fatal(err)
 	}
 	checkGolden(t, "Version.go-template", b.String())

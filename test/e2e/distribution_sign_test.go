@@ -86,7 +86,7 @@ func TestPluginCompleteExecutable(t *testing.T) {
 	h := harness.New(t)
 	h.Must(h.Run(h.Helm3(), "install", "stellaops", h.Example("deploy/helm/stellaops"), "-n", h.Namespace,
 		"-f", h.Example("deploy/helm/stellaops/values-dev.yaml")))
-	b, err := os.ReadFile(h.Plugin("helm-stella"))
+	b, err := os.ReadFile(h.Plugin("helm-stella-core")) // what install.ps1 copies
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,6 +93,7 @@ func TestOfflineKitAirgapPath(t *testing.T) {
 	if !strings.Contains(r.Stdout, "0 copied, 4 already present; 0 B downloaded") {
 		t.Fatalf("second run:\n%s", r.Stdout)
 	}
+	checkEntryRerun(h, r, cfg, kitDir)
 	h.Must(h.Run(bin, "offline-kit", "verify", kitDir))
 	checkTamper(h, bin, kitDir, m)
 
@@ -107,6 +108,40 @@ func TestOfflineKitAirgapPath(t *testing.T) {
 		}
 	}
 	checkRegistry(h, bin, cfg, src, mirror, flags, pins)
+}
+
+// checkEntryRerun: the rerun with nothing new (r) was answered by the
+// helm-stella entry from the kit alone, with exactly the table the core's
+// full rerun prints; after a values edit the entry hands the run to the core,
+// which copies the new file, and the next rerun is the entry's again.
+func checkEntryRerun(h *harness.T, r harness.Result, cfg, kitDir string) {
+	h.Helper()
+	args := []string{"offline-kit", "images", "--config", cfg, "--channel", "airgap", "--offline-kit-dir", kitDir, "--plain-http"}
+	if !strings.Contains(r.Stderr, "is current (4 image(s)") {
+		h.Fatalf("the entry did not answer the rerun itself:\n%s", r.Stderr)
+	}
+	full := h.Must(h.Run(h.Plugin("helm-stella-core"), args...))
+	if full.Stdout != r.Stdout || strings.Contains(full.Stderr, "is current") {
+		h.Fatalf("entry and core differ on a rerun:\n%s\nvs the core's\n%s", r.Stdout, full.Stdout)
+	}
+	values := filepath.Join(filepath.Dir(cfg), "values-airgap.yaml")
+	f, err := os.OpenFile(values, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		h.Fatal(err)
+	}
+	_, err = f.WriteString("# edited\n")
+	f.Close()
+	if err != nil {
+		h.Fatal(err)
+	}
+	r = h.Must(h.Run(h.Plugin("helm-stella"), args...))
+	if strings.Contains(r.Stderr, "is current") || !strings.Contains(r.Stdout, "0 copied, 4 already present") {
+		h.Fatalf("a values edit was answered as current:\n%s\n%s", r.Stderr, r.Stdout)
+	}
+	r = h.Must(h.Run(h.Plugin("helm-stella"), args...))
+	if !strings.Contains(r.Stderr, "is current") {
+		h.Fatalf("the rerun after the copy was not the entry's:\n%s", r.Stderr)
+	}
 }
 
 // checkTamper: a flipped blob and a deleted file are each named, exit 2.

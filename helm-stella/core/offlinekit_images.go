@@ -4,9 +4,9 @@ import (
 	"github.com/spf13/cobra"
 
 	stella "github.com/stella-ops/stella-plugins/internal/cli"
-	"github.com/stella-ops/stella-plugins/pkg/channel"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
 	"github.com/stella-ops/stella-plugins/pkg/kit"
+	"github.com/stella-ops/stella-plugins/pkg/kitdir"
 	"github.com/stella-ops/stella-plugins/pkg/output"
 )
 
@@ -41,10 +41,7 @@ Credentials: --registry-config and the docker config.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&op.Config, "config", channel.DefaultPath, "channels file")
-	fl.StringVar(&op.Channel, "channel", "", "channel whose release manifest is copied (required)")
-	fl.StringVar(&op.KitDir, "offline-kit-dir", "", "offline kit directory, created when missing (required)")
-	fl.StringVar(&op.Platform, "platform", "", "keep only this platform (os/arch[/variant]) of multi-arch images")
+	kitdir.BindFlags(fl, &op.Request)
 	bindRegistryFlags(fl, &op.Registry)
 	stella.OutputFlag(fl, &o)
 	return cmd
