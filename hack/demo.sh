@@ -196,6 +196,8 @@ airgap_demo() (
   mkdir -p "$work/release/debug/.build-id/${id:0:2}" && cp "$work/m.debug" "$work/release/debug/.build-id/${id:0:2}/${id:2}.debug"
   expect 0 $hs offline-kit mirror-debug --release-dir "$work/release" --offline-kit-dir "$kit"
   expect 0 $hs offline-kit images --channel airgap --config "$c" --offline-kit-dir "$kit" --plain-http
+  # again, nothing new: answered by the helm-stella entry from the kit alone (no Helm SDK start-up)
+  expect 0 $hs offline-kit images --channel airgap --config "$c" --offline-kit-dir "$kit" --plain-http
   expect 0 $hs offline-kit verify "$kit"
   expect 0 $hs offline-kit push "$kit" --registry "$mirror/site" --plain-http
   mapfile -t map < <($hs offline-kit push "$kit" --registry "$mirror/site" --plain-http -o flags 2>/dev/null | tr ' ' '\n')
