@@ -37,8 +37,10 @@ fuzz-ci: ## every fuzz target for a short budget ($(FUZZTIME) each), with the co
 fuzz: ## every fuzz target for 2 minutes each
 	@./hack/fuzz.sh 2m
 
-e2e: build ## end-to-end tests on the local control plane (started and stopped by the tests)
-	$(GO) test -count=1 -tags e2e -timeout $(E2E_TIMEOUT) ./test/e2e/...
+e2e: build ## end-to-end tests on the local control plane (started and stopped by the tests); full log: .cache/e2e.json
+	@mkdir -p .cache
+	set -o pipefail; $(GO) test -count=1 -json -tags e2e -timeout $(E2E_TIMEOUT) ./test/e2e/... 2>&1 | \
+	  tee .cache/e2e.json | $(GO) run ./hack/testsum
 
 test: ## everything CI runs: lint, docs check, then unit + fuzz (short) beside e2e (e2e's binaries build in the background from the start)
 	@hack/test.sh
