@@ -8,6 +8,8 @@ PKG     := github.com/stella-ops/stella-plugins/pkg/version
 LDFLAGS := -s -w -X $(PKG).Version=$(VERSION) -X $(PKG).Commit=$(COMMIT)
 GO      ?= go
 E2E_TIMEOUT ?= 45m
+# e2e tests marked t.Parallel() at once: they spend most of their time waiting on the cluster
+E2E_PARALLEL ?= 4
 FUZZTIME ?= 5s
 
 export STELLA_REPO := $(CURDIR)
@@ -39,7 +41,7 @@ fuzz: ## every fuzz target for 2 minutes each
 
 e2e: build ## end-to-end tests on the local control plane (started and stopped by the tests); full log: .cache/e2e.json
 	@mkdir -p .cache
-	set -o pipefail; $(GO) test -count=1 -json -tags e2e -timeout $(E2E_TIMEOUT) ./test/e2e/... 2>&1 | \
+	set -o pipefail; $(GO) test -count=1 -json -tags e2e -parallel $(E2E_PARALLEL) -timeout $(E2E_TIMEOUT) ./test/e2e/... 2>&1 | \
 	  tee .cache/e2e.json | $(GO) run ./hack/testsum
 
 test: ## everything CI runs: lint, docs check, then unit + fuzz (short) beside e2e (e2e's binaries build in the background from the start)

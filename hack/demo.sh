@@ -29,7 +29,7 @@ expect() { # code cmd...: run, show, and stop the demo if the exit code is not t
 }
 
 step "control plane (first run on a machine builds it from the Go module proxy: ≈ 10–17 min on 2 cores)"
-api=https://127.0.0.1:$(( ${STELLA_PORT_BASE:-36380} + 2 ))
+api=https://127.0.0.1:$(( ${STELLA_PORT_BASE:-30380} + 2 ))
 started=0
 curl -fsk --max-time 2 "$api/readyz" >/dev/null 2>&1 || started=1
 test/cluster/build.sh >/dev/null || exit 1

@@ -16,7 +16,7 @@ repo=$(cd "$here/../.." && pwd)
 . "$here/versions.env"
 state=${STELLA_CLUSTER_DIR:-$repo/.cache/cluster}
 rn="$state/realnode"
-base=${STELLA_PORT_BASE:-36380}
+base=${STELLA_PORT_BASE:-30380}
 reg_port=$((base + 4)) kubelet_port=$((base + 5)) healthz_port=$((base + 6)) stream_port=$((base + 7))
 bridge=stella0 cidr=10.244.77.0/24 node_ip=10.244.77.1
 shim_dir="/run/stella-$base/s"

@@ -4,7 +4,7 @@
 # kubelets of fake nodes. Writes an admin kubeconfig to $STATE/kubeconfig and
 # prints its path. Reuses a running cluster of the same state dir.
 #   STELLA_CLUSTER_DIR  state dir (default: <repo>/.cache/cluster)
-#   STELLA_PORT_BASE    ports BASE+0 etcd client, +1 etcd peer, +2 apiserver, +3 kwok (default 36380),
+#   STELLA_PORT_BASE    ports BASE+0 etcd client, +1 etcd peer, +2 apiserver, +3 kwok (default 30380),
 #                       +4 registry, +5 kubelet, +6 kubelet healthz, +7 CRI streaming (the real node)
 #   STELLA_NODE         real|kwok|both (default both): the kwok node, the real node (realnode.sh), or both
 set -euo pipefail
@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 . "$here/versions.env"
 state=${STELLA_CLUSTER_DIR:-$repo/.cache/cluster}
-base=${STELLA_PORT_BASE:-36380}
+base=${STELLA_PORT_BASE:-30380}
 etcd_port=$base peer_port=$((base + 1)) api_port=$((base + 2)) kwok_port=$((base + 3))
 log() { printf '[cluster] %s\n' "$*" >&2; }
 kubeconfig="$state/kubeconfig"

@@ -167,6 +167,7 @@ func biRun(t *testing.T, h *harness.T, c *biCtx, bc biCase) harness.Result {
 // flag, changes no file of its deploy tree copy and, all cases together, no
 // object of the namespace holding an installed release.
 func TestBadInput(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	h.Must(h.Run(h.Helm3(), "install", "stellaops", h.Example("deploy/helm/stellaops"),
 		"-f", h.Example("deploy/helm/stellaops/values-dev.yaml"), "-n", h.Namespace, "--wait", "--timeout", "2m"))

@@ -116,6 +116,7 @@ func TestBookmarkWithoutRelease(t *testing.T) {
 // TestBookmarkSurvivesHistoryPruning: after three upgrades with
 // --history-max 2, Helm no longer has revision 1; the bookmark does.
 func TestBookmarkSurvivesHistoryPruning(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	bmInstall(h, "stellaops")
 	manifest1 := h.Must(h.Run(h.Helm3(), "get", "manifest", "stellaops", "-n", h.Namespace)).Stdout

@@ -68,6 +68,7 @@ func helmEnv(t *testing.T) []string {
 }
 
 func TestDistribution(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	version := pluginVersion(h)
 	key := newSigningKey(t)

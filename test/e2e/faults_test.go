@@ -63,6 +63,7 @@ func fSignal(i int) syscall.Signal {
 // ready: refused/interrupted before the change, or rolled back; always
 // exit ≠ 0, Lease released, release deployed, outcome journaled.
 func TestFaultSignalsPromote(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	suite := h.EndpointsSuite()
 	h.Must(h.Run(h.Plugin("helm-stella"), fPromoteArgs(h, suite, h.Example("deploy/helm/stellaops/values-stage.yaml"))...))
@@ -91,6 +92,7 @@ func TestFaultSignalsPromote(t *testing.T) {
 // safe-rollback away from a crash-looping revision: completed or
 // interrupted, Lease released, release deployed, every time.
 func TestFaultSignalsSafeRollback(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	rbHelm(h, true)
 	for i := range fRuns {
@@ -130,6 +132,7 @@ func fOperator(h *harness.T, who string) string {
 // safe-rollback (odd runs) on one release at the same moment: exactly one
 // proceeds, the other exits 5 naming the holder.
 func TestFaultTwoOperators(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	suite := h.EndpointsSuite()
 	h.Must(h.Run(h.Plugin("helm-stella"), fPromoteArgs(h, suite, h.Example("deploy/helm/stellaops/values-stage.yaml"))...))
@@ -174,6 +177,7 @@ func TestFaultTwoOperators(t *testing.T) {
 // upgrade, someone else edits the Deployment (scale, image, annotation) at a
 // random moment; safe-rollback --to-bookmark still restores the target.
 func TestFaultDeploymentEditedBeforeRollback(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	rbHelm(h, true)
 	h.Must(h.Run(h.Plugin("kubectl-stella"), "bookmark", rbRel, "-n", h.Namespace, "--name", "good"))
@@ -252,6 +256,7 @@ func newF429Proxy(t *testing.T, apiserver, token string) *f429Proxy {
 // TestFaultThrottled429: every command behind a proxy answering 429 with
 // Retry-After to its first requests still succeeds (client-go retries).
 func TestFaultThrottled429(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	rbHelm(h, true)
 	rbHelm(h, true, "--set-json", rbNote)

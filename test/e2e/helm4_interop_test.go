@@ -79,6 +79,7 @@ func (i *interop) check(what string, rev int, want map[string]string) {
 // --server-side=true (Helm 4 takes the fields over from client-side apply)
 // → promote → safe-rollback --to-bookmark of the v4-installed revision.
 func TestHelm4Interop(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	i := &interop{promoteEnv: newPromoteEnv(t), t: t}
 	note := func(name, n string, extra string) string {
 		return i.values(name, "podAnnotations:\n  authority:\n    note: "+n+"\n"+extra)

@@ -129,6 +129,7 @@ func expectExit(t *testing.T, r harness.Result, code int, what string) {
 }
 
 func TestPromote(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	e := newPromoteEnv(t)
 	stage := e.h.Namespace
 

@@ -106,6 +106,7 @@ func (e *retentionEnv) entryIDs() []string {
 // -o json, stderr), a named bookmark survives, flags override the file,
 // safe-rollback applies the file's journal retention too.
 func TestPromoteRetentionFromChannelsFile(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	e := newRetentionEnv(t, "\nretention:\n  journal: {keep: 3}\n  bookmarks: {keep: 2}\n")
 	h := e.h
 	journalLine := e.line("journal: {keep: 3}")

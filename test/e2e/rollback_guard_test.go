@@ -103,6 +103,7 @@ func rbLockFree(h *harness.T) {
 }
 
 func TestSafeRollbackTimeout(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	rbNeverReady(h)
 	r := rbRun(h, "--revision", "2", "--timeout", "8s")

@@ -88,6 +88,7 @@ func (e *secEnv) leaks(s string) []string {
 // other than a Secret holds them (journal ConfigMaps included), and that
 // bookmark show --show-values is the one way out.
 func TestSecretsNeverPrinted(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	e := &secEnv{h: h, dir: t.TempDir()}
 	mongo1, client1 := secRandom(t, "S3cr3t-"), secRandom(t, "Cl13nt-")

@@ -21,6 +21,7 @@ import (
 // TestSmoke runs kubectl stella smoke against the example release, whose
 // services are stand-in HTTP servers reached through the API server.
 func TestSmoke(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	e := newSmokeEnv(t)
 	for _, c := range []struct {
 		name string

@@ -19,6 +19,7 @@ import (
 // promote created and a duration that ends at its last lock renewal, not
 // at the closing.
 func TestTruthJournalOrphanedPromote(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	truthHelm(h, "install", "values-stage.yaml")
 	never := filepath.Join(h.TempDir(), "never.yaml")

@@ -88,6 +88,7 @@ func truthReplicas(h *harness.T, want string) {
 // verified against the target's pins without judging the pods the rollout
 // replaces: every run exits 0.
 func TestTruthRollbackAlternatesDigests(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	truthEdgeStableEdge(h)
 	for i := range 10 {
@@ -116,6 +117,7 @@ func TestTruthRollbackAlternatesDigests(t *testing.T) {
 // bookmarks alternate between digests and are verified against the
 // bookmark's pins, named as such.
 func TestTruthRollbackToBookmarksAlternates(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	truthEdgeStableEdge(h)
 	ks := h.Plugin("kubectl-stella")
@@ -161,6 +163,7 @@ func TestTruthRollbackToBookmarksAlternates(t *testing.T) {
 // 2 and 1 replicas) verify every time; --no-smoke skips the suite and
 // journals it as skipped.
 func TestTruthPromoteAlternates(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	truthEdgeStableEdge(h)
 	suite := h.EndpointsSuite()

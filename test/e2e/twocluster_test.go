@@ -88,6 +88,7 @@ func (c *twoClusters) prodRevision() int {
 }
 
 func TestTwoClusters(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	c := newTwoClusters(t)
 	stage := c.h.Namespace
 	gate := "stage/" + stage + "/stellaops"

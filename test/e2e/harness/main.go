@@ -135,7 +135,7 @@ func readVersions(path string) (map[string]string, error) {
 }
 
 func apiPort() int {
-	base := 36380
+	base := 30380
 	if s := os.Getenv("STELLA_PORT_BASE"); s != "" {
 		fmt.Sscan(s, &base)
 	}

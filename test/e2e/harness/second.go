@@ -16,8 +16,9 @@ func StartSecond(t *testing.T) *Private {
 	t.Helper()
 	var err error
 	for try := range 3 {
-		// the default base lies in the kernel's ephemeral port range, where a
-		// client socket may hold one of its ports: then random bases below it
+		// the default base (STELLA_PORT_BASE+1000) lies below the kernel's
+		// ephemeral port range (32768–60999 on Linux), but another process
+		// may listen there: then random bases, below the shared one's
 		base := secondBase()
 		if try > 0 {
 			base = 20000 + 10*rand.IntN(900)
