@@ -54,8 +54,8 @@ test: ## everything CI runs: lint, docs check, then unit + fuzz (short) beside e
 unit-fuzz:
 	@$(MAKE) --no-print-directory unit
 	@if [ -n "$$STELLA_PREBUILD_RC" ] && [ ! -e "$$STELLA_PREBUILD_RC" ]; then \
-	  echo "fuzz-ci: waiting for the background build of e2e's binaries (.cache/prebuild.log)"; \
-	  while [ ! -e "$$STELLA_PREBUILD_RC" ]; do sleep 5; done; fi
+	  echo "fuzz-ci: waiting for the background build of e2e's binaries (.cache/prebuild.log)"; fi
+	@if [ -n "$$STELLA_PREBUILD_RC" ]; then while [ ! -e "$$STELLA_PREBUILD_RC" ]; do sleep 5; done; fi
 	@$(MAKE) --no-print-directory fuzz-ci
 
 lint: ## gofmt -s, go vet, go mod tidy diff
