@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -105,19 +104,6 @@ func (s *store) walk(root v1.Descriptor, visit func(d v1.Descriptor, present boo
 // size and blob count.
 func (s *store) complete(root v1.Descriptor) (ok bool, size int64, blobs int) {
 	return kitdir.Complete(s.dir, root)
-}
-
-// hashBlob re-hashes blob file path with a fresh hash.Hash.
-func hashBlob(path string, h hash.Hash) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // size is the size of blob h on disk (-1 when absent).

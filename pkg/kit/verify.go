@@ -15,6 +15,7 @@ import (
 
 	"github.com/stella-ops/stella-plugins/pkg/debugstore"
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/kitdir"
 )
 
 // VerifyResult lists what a verify run checked and what is wrong.
@@ -130,7 +131,7 @@ func verifyBlobs(ctx context.Context, st *store, jobs int) (int, []string, error
 			if err := gctx.Err(); err != nil {
 				return err
 			}
-			sum, err := hashBlob(filepath.Join(dir, e.Name()), sha256.New())
+			sum, err := kitdir.HashFile(filepath.Join(dir, e.Name()))
 			if err == nil && sum == e.Name() {
 				return nil
 			}

@@ -117,16 +117,25 @@ func FileCurrent(kitDir string, f FileRec) bool {
 
 // FileSHA256 is the hex sha256 of the file at path ("" when unreadable).
 func FileSHA256(path string) string {
-	f, err := os.Open(path)
+	sum, err := HashFile(path)
 	if err != nil {
 		return ""
+	}
+	return sum
+}
+
+// HashFile is the hex sha256 of the file at path, streamed.
+func HashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return ""
+		return "", err
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // TreeDigest is a sha256 over every regular file under dir: each one's path
