@@ -58,7 +58,7 @@ type jsonStep struct {
 func planSuite(s *Suite, v Vars, baseURLs map[string]string) ([]step, error) {
 	steps := make([]step, 0, len(s.Checks))
 	for i := range s.Checks {
-		st, err := s.plan(&s.Checks[i], v, baseURLs)
+		st, err := planCheck(s, &s.Checks[i], v, baseURLs)
 		if err != nil {
 			return nil, err
 		}
@@ -67,7 +67,7 @@ func planSuite(s *Suite, v Vars, baseURLs map[string]string) ([]step, error) {
 	return steps, nil
 }
 
-func (s *Suite) plan(c *Check, v Vars, baseURLs map[string]string) (step, error) {
+func planCheck(s *Suite, c *Check, v Vars, baseURLs map[string]string) (step, error) {
 	st := step{Name: c.Name, Line: c.Line, Timeout: first(c.Timeout, s.Timeout, DefaultTimeout), Backoff: first(c.Backoff, s.Backoff, DefaultBackoff)}
 	if c.Retries != nil {
 		st.Retries = *c.Retries
@@ -78,11 +78,11 @@ func (s *Suite) plan(c *Check, v Vars, baseURLs map[string]string) (step, error)
 	switch {
 	case c.HTTP != nil:
 		st.Kind = KindHTTP
-		st.HTTP, err = s.planHTTP(c, v, baseURLs)
+		st.HTTP, err = planHTTP(s, c, v, baseURLs)
 	case c.Endpoints != nil:
 		st.Kind, st.Endpoints = KindEndpoints, &EndpointsCheck{Min: max(c.Endpoints.Min, 1)}
 		for _, name := range c.Endpoints.Services {
-			r, err := render(s.Path, lineOf(c.node, "endpoints", "services"), name, v)
+			r, err := render(s.Path, c.LineOf("endpoints", "services"), name, v)
 			if err != nil {
 				return st, err
 			}
@@ -92,13 +92,13 @@ func (s *Suite) plan(c *Check, v Vars, baseURLs map[string]string) (step, error)
 		st.Kind, st.HelmTests = KindHelmTests, c.HelmTests
 	case c.Job != nil:
 		st.Kind = KindJob
-		st.Job, err = s.planJob(c, v)
+		st.Job, err = planJob(s, c, v)
 	}
 	return st, err
 }
 
-func (s *Suite) planHTTP(c *Check, v Vars, baseURLs map[string]string) (*httpStep, error) {
-	h, line := c.HTTP, func(k ...string) int { return lineOf(c.node, append([]string{"http"}, k...)...) }
+func planHTTP(s *Suite, c *Check, v Vars, baseURLs map[string]string) (*httpStep, error) {
+	h, line := c.HTTP, func(k ...string) int { return c.LineOf(append([]string{"http"}, k...)...) }
 	out := &httpStep{Method: h.Method, Status: h.Status, Headers: map[string]string{}, Selector: map[string]string{}}
 	if out.Method == "" {
 		out.Method = http.MethodGet
@@ -149,7 +149,7 @@ func (s *Suite) planHTTP(c *Check, v Vars, baseURLs map[string]string) (*httpSte
 	return out, nil
 }
 
-func (s *Suite) planJob(c *Check, v Vars) (*batchv1.Job, error) {
+func planJob(s *Suite, c *Check, v Vars) (*batchv1.Job, error) {
 	raw, err := yaml.Marshal(&c.Job.Template)
 	if err != nil {
 		return nil, errAt(s.Path, c.Job.Template.Line, "check %q: job.template: %v", c.Name, err)
@@ -216,11 +216,4 @@ func dnsName(s string) string {
 		n = strings.TrimRight(n[:40], "-")
 	}
 	return n
-}
-
-// Validate renders every check for v without running anything: the same
-// file:line errors (exit 4) a run would stop on.
-func (s *Suite) Validate(v Vars, baseURLs map[string]string) error {
-	_, err := planSuite(s, v, baseURLs)
-	return err
 }

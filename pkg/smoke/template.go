@@ -59,42 +59,6 @@ func render(path string, line int, s string, v Vars) (string, error) {
 	return b.String(), nil
 }
 
-// validateTemplates parses every template of c so that a typo is a bad
-// suite (exit 4) before anything runs.
-func (s *Suite) validateTemplates(c *Check) error {
-	for _, str := range c.strings() {
-		if !strings.Contains(str, "{{") {
-			continue
-		}
-		if _, err := template.New("").Parse(str); err != nil {
-			return yamlpos.Errorf(s.Path, c.Line, "check %q: template %q: %v", c.Name, str, err)
-		}
-	}
-	return nil
-}
-
-// strings lists the templated strings of an http check.
-func (c *Check) strings() []string {
-	if c.HTTP == nil {
-		return nil
-	}
-	h := c.HTTP
-	out := []string{h.Service, h.Port, h.Path, h.Body}
-	for k, v := range h.Headers {
-		out = append(out, k, v)
-	}
-	for _, v := range h.Selector {
-		out = append(out, v)
-	}
-	for _, a := range h.JSON {
-		if a.Equals != nil {
-			out = append(out, *a.Equals)
-		}
-		out = append(out, a.Matches)
-	}
-	return out
-}
-
 func errAt(path string, line int, format string, a ...any) error {
 	return yamlpos.Errorf(path, line, "%s", fmt.Sprintf(format, a...))
 }

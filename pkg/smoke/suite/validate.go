@@ -1,10 +1,10 @@
-package smoke
+package suite
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
+	"text/template"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -31,7 +31,7 @@ func (s *Suite) validate(root *yaml.Node) error {
 			return yamlpos.Errorf(s.Path, c.Line, "check has no name")
 		}
 		if prev, dup := seen[c.Name]; dup {
-			return yamlpos.Errorf(s.Path, lineOf(c.node, "name"), "check %q already defined at line %d", c.Name, prev)
+			return yamlpos.Errorf(s.Path, c.LineOf("name"), "check %q already defined at line %d", c.Name, prev)
 		}
 		seen[c.Name] = c.Line
 		if err := s.validateCheck(c); err != nil {
@@ -62,12 +62,12 @@ func (s *Suite) validateCheck(c *Check) error {
 		return s.validateHTTP(c)
 	case c.Endpoints != nil:
 		if c.Endpoints.Min < 0 {
-			return yamlpos.Errorf(s.Path, lineOf(c.node, "endpoints", "min"), "check %q: min must not be negative", c.Name)
+			return yamlpos.Errorf(s.Path, c.LineOf("endpoints", "min"), "check %q: min must not be negative", c.Name)
 		}
 	case c.Job != nil:
 		t := &c.Job.Template
 		if t.Kind != yaml.MappingNode {
-			return yamlpos.Errorf(s.Path, lineOf(c.node, "job"), "check %q: job.template must be a batch/v1 Job manifest", c.Name)
+			return yamlpos.Errorf(s.Path, c.LineOf("job"), "check %q: job.template must be a batch/v1 Job manifest", c.Name)
 		}
 		if k, _ := yamlpos.Scalar(yamlpos.Map(t, "kind")); k != "Job" {
 			return yamlpos.Errorf(s.Path, t.Line, "check %q: job.template kind is %q, want Job", c.Name, k)
@@ -78,7 +78,7 @@ func (s *Suite) validateCheck(c *Check) error {
 
 func (s *Suite) validateHTTP(c *Check) error {
 	h := c.HTTP
-	at := func(keys ...string) int { return lineOf(c.node, append([]string{"http"}, keys...)...) }
+	at := func(keys ...string) int { return c.LineOf(append([]string{"http"}, keys...)...) }
 	if (h.Service == "") == (len(h.Selector) == 0) {
 		return yamlpos.Errorf(s.Path, at(), "check %q: http needs exactly one of service or selector", c.Name)
 	}
@@ -110,6 +110,42 @@ func (s *Suite) validateHTTP(c *Check) error {
 	return s.validateTemplates(c)
 }
 
+// validateTemplates parses every template of c so that a typo is a bad
+// suite (exit 4) before anything runs.
+func (s *Suite) validateTemplates(c *Check) error {
+	for _, str := range c.strings() {
+		if !strings.Contains(str, "{{") {
+			continue
+		}
+		if _, err := template.New("").Parse(str); err != nil {
+			return yamlpos.Errorf(s.Path, c.Line, "check %q: template %q: %v", c.Name, str, err)
+		}
+	}
+	return nil
+}
+
+// strings lists the templated strings of an http check.
+func (c *Check) strings() []string {
+	if c.HTTP == nil {
+		return nil
+	}
+	h := c.HTTP
+	out := []string{h.Service, h.Port, h.Path, h.Body}
+	for k, v := range h.Headers {
+		out = append(out, k, v)
+	}
+	for _, v := range h.Selector {
+		out = append(out, v)
+	}
+	for _, a := range h.JSON {
+		if a.Equals != nil {
+			out = append(out, *a.Equals)
+		}
+		out = append(out, a.Matches)
+	}
+	return out
+}
+
 // noZero rejects an explicit zero timeout or backoff: a zero duration has
 // no single meaning (no limit? the default?), so it is not accepted; omit
 // the key for the default.
@@ -128,9 +164,11 @@ func (s *Suite) noZero(n *yaml.Node, what string) error {
 	return nil
 }
 
+// validMethod: the methods a check may send (net/http's names, spelt out so
+// that this package does not link net/http).
 func validMethod(m string) bool {
 	switch m {
-	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+	case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS":
 		return true
 	}
 	return false
