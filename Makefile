@@ -15,8 +15,9 @@ FUZZTIME ?= 5s
 export STELLA_REPO := $(CURDIR)
 # One set of build settings for every go command of the module — vet, unit, fuzz, e2e and the
 # plugin binaries — so that each package is compiled once, not once per setting: a cold machine
-# compiles the Helm and client-go tree once instead of twice. (test/cluster/build.sh chooses its
-# own for the control-plane binaries.)
+# compiles the Helm and client-go tree once instead of twice. test/cluster/build.sh builds the
+# cluster's programs with the same settings from a tools module whose versions agree with ours
+# (hack/modsync, checked by lint), so they share those compiles too.
 export CGO_ENABLED := 0
 export GOFLAGS := $(strip $(GOFLAGS) -trimpath)
 
@@ -58,7 +59,7 @@ unit-fuzz:
 	@if [ -n "$$STELLA_PREBUILD_RC" ]; then while [ ! -e "$$STELLA_PREBUILD_RC" ]; do sleep 5; done; fi
 	@$(MAKE) --no-print-directory fuzz-ci
 
-lint: ## gofmt -s, go vet, go mod tidy diff
+lint: ## gofmt -s, go vet, go mod tidy diff, the tools module agrees with go.mod (hack/modsync)
 	@bad=$$(gofmt -s -l $$(git ls-files '*.go' | grep -v '^test/cluster/tools/')); \
 	  if [ -n "$$bad" ]; then echo "gofmt -s needed:"; echo "$$bad"; exit 1; fi
 	$(GO) vet ./...
@@ -66,6 +67,7 @@ lint: ## gofmt -s, go vet, go mod tidy diff
 	@cp go.mod /tmp/stella-go.mod.bak && cp go.sum /tmp/stella-go.sum.bak && $(GO) mod tidy && \
 	  if ! git diff --quiet -- go.mod go.sum; then cp /tmp/stella-go.mod.bak go.mod; cp /tmp/stella-go.sum.bak go.sum; \
 	  echo "go mod tidy changes go.mod/go.sum"; exit 1; fi
+	@$(GO) run ./hack/modsync
 
 cluster-build: ## build (or reuse from cache) the control-plane binaries and peer CLIs
 	@test/cluster/build.sh

@@ -28,13 +28,12 @@ expect() { # code cmd...: run, show, and stop the demo if the exit code is not t
   [ "$rc" = "$want" ] || { echo "demo: unexpected exit code" >&2; exit 1; }
 }
 
-step "control plane (first run on a machine builds it from the Go module proxy: ≈ 10–17 min on 2 cores)"
+step "control plane (first run on a machine builds it from the Go module proxy: ≈ 20 min on 2 cores)"
 api=https://127.0.0.1:$(( ${STELLA_PORT_BASE:-30380} + 2 ))
 started=0
 curl -fsk --max-time 2 "$api/readyz" >/dev/null 2>&1 || started=1
-test/cluster/build.sh >/dev/null || exit 1
+bindir=$(test/cluster/build.sh) || exit 1
 export KUBECONFIG; KUBECONFIG=$(test/cluster/up.sh) || exit 1
-bindir=${XDG_CACHE_HOME:-$HOME/.cache}/stella-plugins/bin
 kubectl=$bindir/kube-$KUBE_VERSION/kubectl helm=$bindir/helm3-$HELM3_VERSION/helm
 standin_pid=
 cleanup() {

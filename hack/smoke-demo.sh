@@ -10,8 +10,9 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 ns=${1:-stellaops-demo} channel=${2:-stable}
 export KUBECONFIG=${KUBECONFIG:-$repo/.cache/cluster/kubeconfig}
 . "$repo/test/cluster/versions.env"
-kubectl=$HOME/.cache/stella-plugins/bin/kube-$KUBE_VERSION/kubectl
-helm=$HOME/.cache/stella-plugins/bin/helm3-$HELM3_VERSION/helm
+bindir=$("$repo/test/cluster/build.sh" | tail -n1)
+kubectl=$bindir/kube-$KUBE_VERSION/kubectl
+helm=$bindir/helm3-$HELM3_VERSION/helm
 deploy=$repo/examples/stellaops/deploy
 values=$(awk -v c="  $channel:" '$0==c{f=1;next} f&&/values:/{getline; sub(/^ *- */,""); print; exit}' "$deploy/channels.yaml")
 version=$(awk '/^  version:/{gsub(/"/,"",$2); print $2; exit}' "$deploy/releases/"*"-$channel.yaml")

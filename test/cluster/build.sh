@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Builds every binary the local control plane and the e2e tests need, from the
-# Go module proxy, into a cache outside the clone keyed by version, so only the
-# first run on a machine pays (≈ 10 min on 2 cores). Prints the bin directory.
+# Builds every binary the local control plane, the real node and the e2e tests
+# need, from the Go module proxy, into a cache outside the clone, so only the
+# first run on a machine pays. Prints the bin directory.
 set -euo pipefail
-# the control-plane and node binaries are built as measured (docs/testing.md): cgo as the
-# toolchain defaults, whatever the caller's (the Makefile sets CGO_ENABLED=0 for the module)
-unset CGO_ENABLED
+# the product's build settings (the Makefile's), so that the packages both compile are shared
+export CGO_ENABLED=0 GOFLAGS=-trimpath
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=versions.env
 . "$here/versions.env"
 cache=${STELLA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stella-plugins}
-bin="$cache/bin"
+# keyed by what decides the binaries: the tools module, the versions, the Go version, this script
+key=$( (cat "$here/tools/cluster/go.mod" "$here/tools/cluster/go.sum" "$here/versions.env" "$0"; go env GOVERSION GOOS GOARCH) |
+  sha256sum | cut -c1-12)
+bin="$cache/bin/tools-$key"
 mkdir -p "$bin"
 log() { printf '[build] %s\n' "$*" >&2; }
 # one build at a time per cache (e2e packages run their TestMains in parallel);
@@ -21,100 +23,104 @@ log() { printf '[build] %s\n' "$*" >&2; }
 locked=""
 unlocked() { [ -z "$locked" ]; }
 lock() {
-  exec 9>"$cache/.build.lock"
+  exec 9>"$cache/bin/.build.lock"
   flock -n 9 || { log "waiting for another build.sh to finish ($cache/.build.lock)"; flock 9; }
   locked=1
 }
 
-build_kube() {
-  local dir="$bin/kube-$KUBE_VERSION" v=${KUBE_VERSION#v}
-  [ -x "$dir/kube-apiserver" ] && [ -x "$dir/kubectl" ] && [ -x "$dir/kube-scheduler" ] &&
-    [ -x "$dir/kube-controller-manager" ] && return 0
-  if unlocked; then lock; build_kube; return; fi
-  log "building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl $KUBE_VERSION (cold: ≈ 9 min on 2 cores)"
-  local ld="-s -w"
+# Every program the cluster, the real node and the e2e suite run comes from one tools module
+# (tools/cluster), built in one `go build` with the product's build settings (CGO_ENABLED=0,
+# -trimpath): one build list, and one that agrees with the product's go.mod on every module both
+# compile (hack/modsync checks it in make lint), so each package of client-go, the Helm SDK, ...
+# is compiled once per machine for all of them and for the product. The bin dir is keyed by that
+# module's go.mod and go.sum, the Go version and this file, so a change of any rebuilds.
+realnode_pkgs=(
+  k8s.io/kubernetes/cmd/kubelet
+  github.com/containerd/containerd/v2/cmd/containerd github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2
+  github.com/containerd/containerd/v2/cmd/ctr
+  github.com/containernetworking/plugins/plugins/main/bridge github.com/containernetworking/plugins/plugins/ipam/host-local
+  github.com/containernetworking/plugins/plugins/main/loopback github.com/containernetworking/plugins/plugins/meta/portmap
+)
+pkgs=(
+  k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+  k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+  sigs.k8s.io/kwok/cmd/kwok go.etcd.io/etcd/server/v3
+  helm.sh/helm/v3/cmd/helm
+  github.com/distribution/distribution/v3/cmd/registry github.com/google/go-containerregistry/cmd/crane
+)
+# the real node runs on Linux only (realnode.sh says why elsewhere)
+[ "$(uname -s)" = Linux ] && pkgs+=("${realnode_pkgs[@]}")
+# where each binary goes: <dir>/<name> under $bin (the layout scripts and tests use)
+layout() {
+  cat <<EOT
+kube-apiserver kube-$KUBE_VERSION
+kube-controller-manager kube-$KUBE_VERSION
+kube-scheduler kube-$KUBE_VERSION
+kubectl kube-$KUBE_VERSION
+kwok kwok-$KWOK_VERSION
+server kwok-$KWOK_VERSION etcd
+helm helm3-$HELM3_VERSION
+registry registry-$REGISTRY_VERSION
+crane crane-$CRANE_VERSION
+EOT
+  [ "$(uname -s)" = Linux ] || return 0
+  cat <<EOT
+kubelet kubelet-$KUBE_VERSION
+containerd containerd-$CONTAINERD_VERSION
+containerd-shim-runc-v2 containerd-$CONTAINERD_VERSION
+ctr containerd-$CONTAINERD_VERSION
+bridge cni-$CNI_PLUGINS_VERSION
+host-local cni-$CNI_PLUGINS_VERSION
+loopback cni-$CNI_PLUGINS_VERSION
+portmap cni-$CNI_PLUGINS_VERSION
+EOT
+}
+
+built() { # every binary of the layout, and kwok's stages and CRDs
+  local b d n
+  while read -r b d n; do [ -x "$bin/$d/${n:-$b}" ] || return 1; done < <(layout)
+  [ -x "$bin/helm4-$HELM4_VERSION/helm" ] && [ -x "$bin/krew-$KREW_VERSION/krew" ] &&
+    [ -x "$bin/krew-$KREW_VERSION/validate-krew-manifest" ] && [ -s "$bin/kwok-$KWOK_VERSION/stages/node.yaml" ] &&
+    [ -d "$bin/kwok-$KWOK_VERSION/crds" ]
+}
+
+build_tools() {
+  built && return 0
+  if unlocked; then lock; build_tools; return; fi
+  local v=${KUBE_VERSION#v} ld="-s -w" p tmp b d n
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ld="$ld -X $p.gitVersion=$KUBE_VERSION -X $p.gitMajor=${v%%.*} -X $p.gitMinor=$(echo "$v" | cut -d. -f2)"
     ld="$ld -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
   done
-  mkdir -p "$dir.tmp"
-  (cd "$here/tools/kube" && go build -trimpath -ldflags "$ld" -o "$dir.tmp/" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
-  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  tmp=$(mktemp -d "$bin.tmp.XXXXXX")
+  log "building ${#pkgs[@]} programs and helm $HELM4_VERSION from tools/cluster, krew $KREW_VERSION into $bin (cold: ≈ 20 min on 2 cores; the product's compile shares it)"
+  (cd "$here/tools/cluster" && export CGO_ENABLED=0 &&
+    go build -trimpath -tags "no_btrfs no_devmapper no_zfs no_aufs" -ldflags "-s -w" \
+      -ldflags "k8s.io/kubernetes/cmd/...=$ld" -o "$tmp/" "${pkgs[@]}" &&
+    mkdir "$tmp/helm4" && go build -trimpath -ldflags "-s -w" -o "$tmp/helm4/" helm.sh/helm/v4/cmd/helm)
+  # krew stays out of the tools module: it requires k8s.io/client-go v11.0.0+incompatible, which would
+  # become every tool's recorded client-go version (helm reads its Kubernetes version from it)
+  mkdir -p "$tmp/d/krew-$KREW_VERSION" && GOBIN="$tmp/d/krew-$KREW_VERSION" go install -ldflags "-s -w" \
+    "sigs.k8s.io/krew/cmd/krew@$KREW_VERSION" "sigs.k8s.io/krew/cmd/validate-krew-manifest@$KREW_VERSION"
+  while read -r b d n; do mkdir -p "$tmp/d/$d" && mv "$tmp/$b" "$tmp/d/$d/${n:-$b}"; done < <(layout)
+  mkdir -p "$tmp/d/helm4-$HELM4_VERSION" && mv "$tmp/helm4/helm" "$tmp/d/helm4-$HELM4_VERSION/"
+  kwok_files "$tmp/d/kwok-$KWOK_VERSION"
+  mkdir -p "$bin" && for d in "$tmp/d"/*; do rm -rf "${bin:?}/${d##*/}" && mv "$d" "$bin/"; done
+  rm -rf "$tmp"
 }
 
-build_kwok() {
-  local dir="$bin/kwok-$KWOK_VERSION"
-  [ -x "$dir/kwok" ] && [ -x "$dir/etcd" ] && [ -d "$dir/crds" ] && [ -s "$dir/stages/node.yaml" ] && return 0
-  if unlocked; then lock; build_kwok; return; fi
-  log "building kwok $KWOK_VERSION and etcd (≈ 1 min)"
-  mkdir -p "$dir.tmp"
-  (cd "$here/tools/kwok" && go build -trimpath -ldflags "-s -w" -o "$dir.tmp/" sigs.k8s.io/kwok/cmd/kwok &&
-    go build -trimpath -ldflags "-s -w" -o "$dir.tmp/etcd" go.etcd.io/etcd/server/v3)
-  # kwok's stage definitions ship in its module; keep the ones the cluster uses
-  local src
-  src=$(cd "$here/tools/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
-  mkdir -p "$dir.tmp/stages"
+# kwok's stage definitions and CRDs ship in its module; keep the ones the cluster uses
+kwok_files() {
+  local src f c
+  src=$(cd "$here/tools/cluster" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+  mkdir -p "$1/stages" "$1/crds"
   for f in "$src/kustomize/stage/node/fast/node-initialize.yaml" "$src/kustomize/stage/node/heartbeat/node-heartbeat.yaml"; do
     printf -- '---\n'; cat "$f"; printf '\n'
-  done > "$dir.tmp/stages/node.yaml"
-  mkdir -p "$dir.tmp/crds"
+  done > "$1/stages/node.yaml"
   for c in portforwards clusterportforwards logs clusterlogs; do
-    cp "$src/kustomize/crd/bases/kwok.x-k8s.io_$c.yaml" "$dir.tmp/crds/"
+    cp "$src/kustomize/crd/bases/kwok.x-k8s.io_$c.yaml" "$1/crds/"
   done
-  chmod -R u+w "$dir.tmp"
-  rm -rf "$dir" && mv "$dir.tmp" "$dir"
-}
-
-build_goinstall() { # name version package binary
-  local dir="$bin/$1-$2"
-  [ -x "$dir/$4" ] && return 0
-  if unlocked; then lock; build_goinstall "$@"; return; fi
-  log "building $4 $2"
-  rm -rf "$dir.tmp.$4" && mkdir -p "$dir" "$dir.tmp.$4"
-  GOBIN="$dir.tmp.$4" GOFLAGS=-trimpath go install -ldflags "-s -w" "$3@$2"
-  mv "$dir.tmp.$4/$4" "$dir/$4" && rmdir "$dir.tmp.$4"
-}
-
-build_gotags() { # name version tags package... (CGO off, into $bin/name-version)
-  local name=$1 ver=$2 tags=$3 dir; shift 3
-  dir="$bin/$name-$ver"
-  local missing=0 p
-  for p in "$@"; do [ -x "$dir/${p##*/}" ] || missing=1; done
-  [ "$missing" = 0 ] && return 0
-  if unlocked; then lock; build_gotags "$name" "$ver" "$tags" "$@"; return; fi
-  log "building $name $ver (${*##*/})"
-  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
-  local pkgs=() ; for p in "$@"; do pkgs+=("$p@$ver"); done
-  for p in "${pkgs[@]}"; do
-    CGO_ENABLED=0 GOBIN="$dir.tmp" GOFLAGS=-trimpath go install -tags "$tags" -ldflags "-s -w" "$p"
-  done
-  mkdir -p "$dir" && mv "$dir.tmp"/* "$dir/" && rmdir "$dir.tmp"
-}
-
-# the real node: kubelet (same module and cgo setting as the API server, so it
-# reuses its build cache: ≈ 1 min), containerd, CNI plugins
-build_realnode() {
-  local dir="$bin/kubelet-$KUBE_VERSION" v=${KUBE_VERSION#v}
-  if [ ! -x "$dir/kubelet" ] && unlocked; then lock; build_realnode; return; fi
-  if [ ! -x "$dir/kubelet" ]; then
-    log "building kubelet $KUBE_VERSION (≈ 1 min once the API server is cached)"
-    local ld="-s -w"
-    for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-      ld="$ld -X $p.gitVersion=$KUBE_VERSION -X $p.gitMajor=${v%%.*} -X $p.gitMinor=$(echo "$v" | cut -d. -f2)"
-      ld="$ld -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
-    done
-    mkdir -p "$dir.tmp"
-    (cd "$here/tools/kube" && go build -trimpath -ldflags "$ld" -o "$dir.tmp/" k8s.io/kubernetes/cmd/kubelet)
-    rm -rf "$dir" && mv "$dir.tmp" "$dir"
-  fi
-  build_gotags containerd "$CONTAINERD_VERSION" "no_btrfs no_devmapper no_zfs no_aufs" \
-    github.com/containerd/containerd/v2/cmd/containerd github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2 \
-    github.com/containerd/containerd/v2/cmd/ctr
-  build_gotags cni "$CNI_PLUGINS_VERSION" "" \
-    github.com/containernetworking/plugins/plugins/main/bridge github.com/containernetworking/plugins/plugins/ipam/host-local \
-    github.com/containernetworking/plugins/plugins/main/loopback github.com/containernetworking/plugins/plugins/meta/portmap
+  chmod -R u+w "$1"
 }
 
 # the real node's images: stand-in service + pause, static, for linux/amd64 and
@@ -137,27 +143,13 @@ build_images() {
 }
 
 if [ "${1:-}" = images ]; then build_images; exit 0; fi # prints the images dir
+if [ "${1:-}" = fetch ]; then # download the tools' modules only (make test does it while lint compiles)
+  (cd "$here/tools/cluster" && go list -e -deps -tags "no_btrfs no_devmapper no_zfs no_aufs" "${pkgs[@]}" helm.sh/helm/v4/cmd/helm >/dev/null)
+  exit 0
+fi
 
-# what: "cluster" (control plane only), "registry", "realnode" (registry, kubelet, containerd, CNI plugins),
-# "images" (the real node's images; prints their dir), or "all" (default: everything)
-build_kube
-build_kwok
-if [ "${1:-all}" = all ]; then
-  build_goinstall helm3 "$HELM3_VERSION" helm.sh/helm/v3/cmd/helm helm
-  build_goinstall helm4 "$HELM4_VERSION" helm.sh/helm/v4/cmd/helm helm
-  build_goinstall krew "$KREW_VERSION" sigs.k8s.io/krew/cmd/krew krew
-  build_goinstall krew "$KREW_VERSION" sigs.k8s.io/krew/cmd/validate-krew-manifest validate-krew-manifest
-fi
-if [ "${1:-all}" = all ] || [ "${1:-}" = registry ]; then
-  # the reference OCI registry (distribution), served on 127.0.0.1 by the tests
-  build_goinstall registry "$REGISTRY_VERSION" github.com/distribution/distribution/v3/cmd/registry registry
-  # crane (go-containerregistry, the library offline-kit uses): the benchmark peer of offline-kit images
-  build_goinstall crane "$CRANE_VERSION" github.com/google/go-containerregistry/cmd/crane crane
-fi
-# the real node runs on Linux only (realnode.sh says why elsewhere); "all" skips it there
-if { [ "${1:-all}" = all ] && [ "$(uname -s)" = Linux ]; } || [ "${1:-}" = realnode ]; then
-  build_goinstall registry "$REGISTRY_VERSION" github.com/distribution/distribution/v3/cmd/registry registry
-  build_realnode
-  [ "${1:-}" = realnode ] || build_images >/dev/null
-fi
+# any argument ("all", "cluster", "registry", "realnode") builds every program (one go build);
+# "all" also builds the real node's images
+build_tools
+if [ "${1:-all}" = all ] && [ "$(uname -s)" = Linux ]; then build_images >/dev/null; fi
 echo "$bin"

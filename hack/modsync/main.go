@@ -1,0 +1,172 @@
+// Command modsync checks that the product's module and the tools module that
+// builds the test cluster's programs (test/cluster/tools/cluster) select the
+// same version of every module whose packages both compile. Then each such
+// package is compiled once per machine, for the product and for the tools
+// alike (same build settings, same sources: the build cache shares them),
+// which is most of a cold `make test`'s build time (docs/testing.md).
+//
+//	go run ./hack/modsync        # list mismatches; exit 1 when there are any
+//	go run ./hack/modsync -fix   # raise the lower side to the higher version, tidy both, repeat
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"sort"
+	"strings"
+
+	"golang.org/x/mod/semver"
+)
+
+const toolsDir = "test/cluster/tools/cluster"
+
+// the tags the tools are built with (test/cluster/build.sh)
+const toolsTags = "no_btrfs no_devmapper no_zfs no_aufs"
+
+// mismatch is one module both sides compile at different versions.
+type mismatch struct{ path, product, tools string }
+
+func main() {
+	fix := flag.Bool("fix", false, "raise the lower side to the higher version, go mod tidy both, until they agree")
+	flag.Parse()
+	if err := run(*fix); err != nil {
+		fmt.Fprintln(os.Stderr, "modsync:", err)
+		os.Exit(1)
+	}
+}
+
+func run(fix bool) error {
+	for round := 1; ; round++ {
+		ms, err := compare()
+		if err != nil {
+			return err
+		}
+		if len(ms) == 0 {
+			fmt.Println("modsync: the product and", toolsDir, "agree on every module both compile")
+			return nil
+		}
+		for _, m := range ms {
+			fmt.Printf("%s: product %s, tools %s\n", m.path, m.product, m.tools)
+		}
+		if !fix {
+			return fmt.Errorf("%d module(s) differ: run go run ./hack/modsync -fix", len(ms))
+		}
+		if round == 6 {
+			return fmt.Errorf("still %d module(s) differ after %d rounds", len(ms), round-1)
+		}
+		if err := raise(ms); err != nil {
+			return err
+		}
+	}
+}
+
+// compare lists the modules whose packages both builds compile, at different versions.
+func compare() ([]mismatch, error) {
+	product, err := modules(".", "", true, "./...")
+	if err != nil {
+		return nil, err
+	}
+	e2e, err := modules(".", "e2e", true, "./test/e2e/...")
+	if err != nil {
+		return nil, err
+	}
+	for p, v := range e2e {
+		product[p] = v
+	}
+	pkgs, err := toolPackages()
+	if err != nil {
+		return nil, err
+	}
+	tools, err := modules(toolsDir, toolsTags, false, pkgs...)
+	if err != nil {
+		return nil, err
+	}
+	var ms []mismatch
+	for p, v := range product {
+		if tv, ok := tools[p]; ok && tv != v {
+			ms = append(ms, mismatch{p, v, tv})
+		}
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].path < ms[j].path })
+	return ms, nil
+}
+
+// modules maps each module that provides a package of patterns' dependencies
+// (and their tests' when tests) to the version the build selects (a replacement's, if any).
+func modules(dir, tags string, tests bool, patterns ...string) (map[string]string, error) {
+	args := []string{"list", "-deps", "-tags", tags,
+		"-f", "{{with .Module}}{{.Path}} {{with .Replace}}{{.Version}}{{else}}{{.Version}}{{end}}{{end}}"}
+	if tests {
+		args = append(args, "-test")
+	}
+	out, err := goCmd(dir, append(args, patterns...)...)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) == 2 {
+			m[f[0]] = f[1]
+		}
+	}
+	return m, nil
+}
+
+var importRe = regexp.MustCompile(`(?m)^\s*_ "([^"]+)"`)
+
+// toolPackages reads the programs the tools module pins (its tools.go).
+func toolPackages() ([]string, error) {
+	b, err := os.ReadFile(toolsDir + "/tools.go")
+	if err != nil {
+		return nil, err
+	}
+	var pkgs []string
+	for _, m := range importRe.FindAllStringSubmatch(string(b), -1) {
+		pkgs = append(pkgs, m[1])
+	}
+	if len(pkgs) == 0 {
+		return nil, fmt.Errorf("%s/tools.go: no programs pinned", toolsDir)
+	}
+	return pkgs, nil
+}
+
+// raise moves each mismatch's lower side up to the higher version, then tidies both modules.
+func raise(ms []mismatch) error {
+	var up = map[string][]string{}
+	for _, m := range ms {
+		if semver.Compare(m.product, m.tools) < 0 {
+			up["."] = append(up["."], m.path+"@"+m.tools)
+		} else {
+			up[toolsDir] = append(up[toolsDir], m.path+"@"+m.product)
+		}
+	}
+	for _, dir := range []string{".", toolsDir} {
+		if len(up[dir]) > 0 {
+			if _, err := goCmd(dir, append([]string{"get"}, up[dir]...)...); err != nil {
+				return err
+			}
+		}
+		if _, err := goCmd(dir, "mod", "tidy"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func goCmd(dir string, args ...string) ([]byte, error) {
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go %s (in %s): %w: %s", strings.Join(args[:1], " "), dir, err, strings.TrimSpace(stderr.String()))
+	}
+	return out, nil
+}
