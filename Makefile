@@ -50,13 +50,14 @@ test: ## everything CI runs: lint, docs check, then unit + fuzz (short) beside e
 
 # unit tests then the short fuzz run, one after the other in one job slot: CPU work that fits in
 # the e2e suite's waits (as prerequisites, -j2 would run both and keep e2e waiting for a slot)
-# Under make test (hack/test.sh) the fuzz run first waits for the background build of e2e's binaries:
-# on a cold machine its instrumented compile would otherwise slow that build, which e2e waits for.
+# Under make test (hack/test.sh) they first wait for the background build of e2e's binaries: on a
+# cold machine their compiles would otherwise slow that build, which e2e waits for (warm, the
+# build is a cache check and nothing waits).
 unit-fuzz:
-	@$(MAKE) --no-print-directory unit
 	@if [ -n "$$STELLA_PREBUILD_RC" ] && [ ! -e "$$STELLA_PREBUILD_RC" ]; then \
-	  echo "fuzz-ci: waiting for the background build of e2e's binaries (.cache/prebuild.log)"; fi
+	  echo "unit, fuzz-ci: waiting for the background build of e2e's binaries (.cache/prebuild.log)"; fi
 	@if [ -n "$$STELLA_PREBUILD_RC" ]; then while [ ! -e "$$STELLA_PREBUILD_RC" ]; do sleep 5; done; fi
+	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory fuzz-ci
 
 lint: ## gofmt -s, go vet, go mod tidy diff, the tools module agrees with go.mod (hack/modsync)

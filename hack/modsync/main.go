@@ -5,6 +5,9 @@
 // alike (same build settings, same sources: the build cache shares them),
 // which is most of a cold `make test`'s build time (docs/testing.md).
 //
+// It also checks that the tools module builds the release of each program that
+// test/cluster/versions.env names (the bin directories are named after them).
+//
 //	go run ./hack/modsync        # list mismatches; exit 1 when there are any
 //	go run ./hack/modsync -fix   # raise the lower side to the higher version, tidy both, repeat
 package main
@@ -41,6 +44,9 @@ func main() {
 }
 
 func run(fix bool) error {
+	if err := checkReleases(); err != nil {
+		return err
+	}
 	for round := 1; ; round++ {
 		ms, err := compare()
 		if err != nil {
@@ -134,6 +140,46 @@ func toolPackages() ([]string, error) {
 		return nil, fmt.Errorf("%s/tools.go: no programs pinned", toolsDir)
 	}
 	return pkgs, nil
+}
+
+// releases: the module of each program whose release versions.env names
+var releases = map[string]string{
+	"KUBE_VERSION":        "k8s.io/kubernetes",
+	"KWOK_VERSION":        "sigs.k8s.io/kwok",
+	"HELM3_VERSION":       "helm.sh/helm/v3",
+	"HELM4_VERSION":       "helm.sh/helm/v4",
+	"REGISTRY_VERSION":    "github.com/distribution/distribution/v3",
+	"CRANE_VERSION":       "github.com/google/go-containerregistry",
+	"CONTAINERD_VERSION":  "github.com/containerd/containerd/v2",
+	"CNI_PLUGINS_VERSION": "github.com/containernetworking/plugins",
+}
+
+// checkReleases fails when the tools module selects another version of a
+// program's module than versions.env names (a go get can move one silently).
+func checkReleases() error {
+	b, err := os.ReadFile("test/cluster/versions.env")
+	if err != nil {
+		return err
+	}
+	var bad []string
+	for _, line := range strings.Split(string(b), "\n") {
+		k, want, ok := strings.Cut(strings.TrimSpace(line), "=")
+		mod := releases[k]
+		if !ok || mod == "" {
+			continue
+		}
+		out, err := goCmd(toolsDir, "list", "-m", "-f", "{{.Version}}", mod)
+		if err != nil {
+			return err
+		}
+		if got := strings.TrimSpace(string(out)); got != want {
+			bad = append(bad, fmt.Sprintf("%s=%s but %s selects %s %s", k, want, toolsDir, mod, got))
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("test/cluster/versions.env: %s", strings.Join(bad, "; "))
+	}
+	return nil
 }
 
 // raise moves each mismatch's lower side up to the higher version, then tidies both modules.

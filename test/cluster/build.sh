@@ -46,7 +46,7 @@ pkgs=(
   k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
   sigs.k8s.io/kwok/cmd/kwok go.etcd.io/etcd/server/v3
   helm.sh/helm/v3/cmd/helm
-  github.com/distribution/distribution/v3/cmd/registry github.com/google/go-containerregistry/cmd/crane
+  ./registry github.com/google/go-containerregistry/cmd/crane
 )
 # the real node runs on Linux only (realnode.sh says why elsewhere)
 [ "$(uname -s)" = Linux ] && pkgs+=("${realnode_pkgs[@]}")
@@ -97,11 +97,13 @@ build_tools() {
   (cd "$here/tools/cluster" && export CGO_ENABLED=0 &&
     go build -trimpath -tags "no_btrfs no_devmapper no_zfs no_aufs" -ldflags "-s -w" \
       -ldflags "k8s.io/kubernetes/cmd/...=$ld" -o "$tmp/" "${pkgs[@]}" &&
-    mkdir "$tmp/helm4" && go build -trimpath -ldflags "-s -w" -o "$tmp/helm4/" helm.sh/helm/v4/cmd/helm)
+    mkdir "$tmp/helm4" && go build -trimpath -ldflags "-s -w" -o "$tmp/helm4/" helm.sh/helm/v4/cmd/helm) ||
+    { rm -rf "$tmp"; return 1; }
   # krew stays out of the tools module: it requires k8s.io/client-go v11.0.0+incompatible, which would
   # become every tool's recorded client-go version (helm reads its Kubernetes version from it)
   mkdir -p "$tmp/d/krew-$KREW_VERSION" && GOBIN="$tmp/d/krew-$KREW_VERSION" go install -ldflags "-s -w" \
-    "sigs.k8s.io/krew/cmd/krew@$KREW_VERSION" "sigs.k8s.io/krew/cmd/validate-krew-manifest@$KREW_VERSION"
+    "sigs.k8s.io/krew/cmd/krew@$KREW_VERSION" "sigs.k8s.io/krew/cmd/validate-krew-manifest@$KREW_VERSION" ||
+    { rm -rf "$tmp"; return 1; }
   while read -r b d n; do mkdir -p "$tmp/d/$d" && mv "$tmp/$b" "$tmp/d/$d/${n:-$b}"; done < <(layout)
   mkdir -p "$tmp/d/helm4-$HELM4_VERSION" && mv "$tmp/helm4/helm" "$tmp/d/helm4-$HELM4_VERSION/"
   kwok_files "$tmp/d/kwok-$KWOK_VERSION"
