@@ -20,6 +20,12 @@ export STELLA_REPO := $(CURDIR)
 # (hack/modsync, checked by lint), so they share those compiles too.
 export CGO_ENABLED := 0
 export GOFLAGS := $(strip $(GOFLAGS) -trimpath)
+# Flags of every `go test` of the module (unit, e2e, fault-apiserver; hack/fuzz.sh has the same):
+# - -vet=off: make lint runs go vet with all its analyzers over every package and its test files, a
+#   superset of the checks go test runs; go test's smaller set would vet every dependency again
+#   (its facts are keyed by the analyzer set): ≈ 4 CPU-minutes on a cold machine;
+# - -ldflags=-w: test binaries without DWARF link ≈ 25 % faster (stack traces are unchanged).
+TESTFLAGS := -vet=off -ldflags=-w
 
 .PHONY: help build unit unit-fuzz e2e test lint fmt cluster-up cluster-down cluster-build demo bench fuzz fuzz-ci tidy-check
 
@@ -31,8 +37,8 @@ build: ## build both plugins into bin/ (helm-stella is the entry, helm-stella-co
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/ ./kubectl-stella ./helm-stella
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/helm-stella-core ./helm-stella/core
 
-unit: ## unit tests (no cluster)
-	$(GO) test -count=1 ./...
+unit: ## unit tests (no cluster; go vet runs in make lint)
+	$(GO) test $(TESTFLAGS) -count=1 ./...
 
 fuzz-ci: ## every fuzz target for a short budget ($(FUZZTIME) each), with the committed corpus
 	@./hack/fuzz.sh $(FUZZTIME)
@@ -42,7 +48,7 @@ fuzz: ## every fuzz target for 2 minutes each
 
 e2e: build ## end-to-end tests on the local control plane (started and stopped by the tests); full log: .cache/e2e.json
 	@mkdir -p .cache
-	set -o pipefail; $(GO) test -count=1 -json -tags e2e -parallel $(E2E_PARALLEL) -timeout $(E2E_TIMEOUT) ./test/e2e/... 2>&1 | \
+	set -o pipefail; $(GO) test $(TESTFLAGS) -count=1 -json -tags e2e -parallel $(E2E_PARALLEL) -timeout $(E2E_TIMEOUT) ./test/e2e/... 2>&1 | \
 	  tee .cache/e2e.json | $(GO) run ./hack/testsum
 
 test: ## everything CI runs: lint, docs check, then unit + fuzz (short) beside e2e (e2e's binaries build in the background from the start)
@@ -125,4 +131,4 @@ bench: ## every benchmark in one run; writes docs/benchmarks.md
 
 .PHONY: fault-apiserver
 fault-apiserver: build ## only the kube-apiserver kill faults (a private control plane; also part of e2e)
-	$(GO) test -count=1 -v -tags e2e -timeout 20m ./test/e2e/apifault/
+	$(GO) test $(TESTFLAGS) -count=1 -v -tags e2e -timeout 20m ./test/e2e/apifault/

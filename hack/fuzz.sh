@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Go fuzz target of the module for a budget each (default 5s),
 # starting from its committed corpus (testdata/fuzz). Fails on any crash or
-# failing input (they are written to testdata/fuzz/<Target>/).
+# failing input (they are written to testdata/fuzz/<Target>/). -vet=off and
+# -ldflags=-w as the Makefile's TESTFLAGS (make lint vets; why: the Makefile).
 set -euo pipefail
 budget=${1:-5s}
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ while IFS=: read -r file _ line; do
   pkg=./$(dirname "$file")
   found=$((found + 1))
   echo "fuzz $pkg $name ($budget)"
-  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$budget" "$pkg" >/tmp/stella-fuzz.log 2>&1; then
+  if ! go test -vet=off -ldflags=-w -run '^$' -fuzz "^${name}\$" -fuzztime "$budget" "$pkg" >/tmp/stella-fuzz.log 2>&1; then
     # Go < 1.27's fuzz coordinator can fail a target with a bare "context
     # deadline exceeded" at the -fuzztime boundary (golang/go#75804): no
     # input failed and none was written. Anything else is a real failure.

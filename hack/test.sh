@@ -6,9 +6,10 @@
 # one set of build settings: hack/modsync), and two go commands compiling the same package at
 # once would each compile it, so the background build only downloads its modules while lint
 # compiles the product, then builds what is left (the e2e harness finds it, or waits on
-# build.sh's lock). The fuzz run, which compiles every fuzz target's dependencies again with
-# coverage instrumentation, waits for that build rather than compete with it for the CPUs on a
-# cold machine. The background build is stopped by its process group when anything fails first.
+# build.sh's lock). The unit tests and the fuzz run (which compiles every fuzz target's
+# dependencies again with coverage instrumentation) wait for that build rather than compete with
+# it for the CPUs on a cold machine, which e2e waits for. The background build is stopped by its
+# process group when anything fails first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .cache

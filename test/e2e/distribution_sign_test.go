@@ -14,27 +14,23 @@ import (
 	"github.com/stella-ops/stella-plugins/test/e2e/harness"
 )
 
-// signingKey is a release key made for one test: a secret keyring and the
-// environment that makes `make dist` sign with it.
-type signingKey struct {
-	env []string
-}
-
-func newSigningKey(t *testing.T) signingKey {
+// writeSigningKey makes a release key for the run: a secret keyring in dir,
+// and the environment that makes `make dist` sign with it.
+func writeSigningKey(dir string) ([]string, error) {
 	e, err := openpgp.NewEntity("Stella Release Test", "", "release@stella.invalid", nil)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	ring := filepath.Join(t.TempDir(), "secring.gpg")
+	ring := filepath.Join(dir, "secring.gpg")
 	f, err := os.Create(ring)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	defer f.Close()
 	if err := e.SerializePrivate(f, nil); err != nil {
-		t.Fatal(err)
+		_ = f.Close()
+		return nil, err
 	}
-	return signingKey{env: []string{"STELLA_SIGN_KEY=" + ring, "STELLA_SIGN_NAME=release@stella.invalid"}}
+	return []string{"STELLA_SIGN_KEY=" + ring, "STELLA_SIGN_NAME=release@stella.invalid"}, f.Close()
 }
 
 // tamperedInstallRefused serves the signed release with one byte of the

@@ -15,40 +15,6 @@ import (
 	"github.com/stella-ops/stella-plugins/test/e2e/harness"
 )
 
-// distOnce builds the linux/amd64 release twice in a clone of HEAD, the
-// second time signed with signEnv's key, and checks the two runs give
-// identical checksums (signing adds files, never changes an archive); it
-// returns the clone.
-func distOnce(h *harness.T, signEnv []string) string {
-	h.Helper()
-	// named like the plugin: Helm finds a VCS-installed plugin by its origin's name
-	clone := filepath.Join(h.TempDir(), "stella")
-	if out, err := exec.Command("git", "clone", "-q", h.Env.Repo, clone).CombinedOutput(); err != nil {
-		h.Fatalf("git clone: %v %s", err, out)
-	}
-	var sums [2]string
-	for i := range sums {
-		cmd := exec.Command("make", "dist", "DIST_PLATFORMS=linux/amd64")
-		cmd.Dir = clone
-		if i == 1 {
-			cmd.Env = append(os.Environ(), signEnv...)
-		}
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			h.Fatalf("make dist: %v\n%s", err, out)
-		}
-		b, err := os.ReadFile(filepath.Join(clone, "dist/SHA256SUMS"))
-		if err != nil {
-			h.Fatal(err)
-		}
-		sums[i] = string(b)
-	}
-	if sums[0] != sums[1] || !strings.Contains(sums[0], "kubectl-stella_v") || !strings.Contains(sums[0], "  stella-") {
-		h.Fatalf("make dist is not reproducible or incomplete:\n%s\n---\n%s", sums[0], sums[1])
-	}
-	return clone
-}
-
 func pluginVersion(h *harness.T) string {
 	b, err := os.ReadFile(filepath.Join(h.Env.Repo, "plugin.yaml"))
 	if err != nil {
@@ -71,8 +37,11 @@ func TestDistribution(t *testing.T) {
 	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	version := pluginVersion(h)
-	key := newSigningKey(t)
-	clone := distOnce(h, key.env)
+	b := distStarted
+	if b == nil {
+		b = startDistBuild(h.Env.Repo, t.TempDir())
+	}
+	clone := b.wait(h)
 	dist := filepath.Join(clone, "dist")
 	mirror := serveDir(t, dist)         // stands in for the release downloads
 	nowhere := serveDir(t, t.TempDir()) // a download URL that answers 404

@@ -56,7 +56,7 @@ func run(m *testing.M, shared bool) int {
 func Get() *Env { return env }
 
 func setUp(shared bool) (*Env, error) {
-	repo, err := repoRoot()
+	repo, err := RepoRoot()
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,9 @@ func runScript(path string) (string, error) {
 	return lines[len(lines)-1], nil
 }
 
-func repoRoot() (string, error) {
+// RepoRoot is the repository the tests run from: $STELLA_REPO, else the
+// nearest directory above the working directory holding plugin.yaml.
+func RepoRoot() (string, error) {
 	if r := os.Getenv("STELLA_REPO"); r != "" {
 		return r, nil
 	}
