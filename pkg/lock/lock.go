@@ -116,6 +116,9 @@ func Acquire(ctx context.Context, c kubernetes.Interface, namespace, release str
 			continue // someone else moved first: read again and decide again
 		}
 		if err != nil {
+			if ctx.Err() != nil {
+				takeBack(ctx, c, namespace, name, me.Holder)
+			}
 			return nil, fmt.Errorf("lock %s/%s: %w", namespace, name, kube.APIError(err, verb, leaseResource, namespace))
 		}
 		me.Since, me.Renewed = now, now
@@ -125,6 +128,27 @@ func Acquire(ctx context.Context, c kubernetes.Interface, namespace, release str
 	}
 	return nil, fmt.Errorf("lock %s/%s: still contended after %d attempts", namespace, name, maxAcquireRetries)
 }
+
+// takeBack deletes the Lease if it carries this Acquire's holder identity
+// (unique per call: it ends with a random nonce). A write cut by a cancelled
+// context (SIGINT/SIGTERM while the request was in flight) may have been
+// stored by the API server with only its answer lost; the command then ends
+// believing it never held the lock, and the next operator would wait for the
+// Lease to expire. Best effort, bounded, and never touches anyone else's Lease.
+func takeBack(ctx context.Context, c kubernetes.Interface, namespace, name, holder string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), takeBackTimeout)
+	defer cancel()
+	leases := c.CoordinationV1().Leases(namespace)
+	cur, err := leases.Get(ctx, name, metav1.GetOptions{})
+	if err != nil || cur.Spec.HolderIdentity == nil || *cur.Spec.HolderIdentity != holder {
+		return
+	}
+	rv, uid := cur.ResourceVersion, cur.UID
+	_ = leases.Delete(ctx, name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{ResourceVersion: &rv, UID: &uid}})
+}
+
+// takeBackTimeout bounds takeBack: an interrupted command must still end promptly.
+const takeBackTimeout = 5 * time.Second
 
 // leaseResource is how errors name the Lease resource (as in a Role).
 const leaseResource = "leases.coordination.k8s.io"

@@ -172,6 +172,42 @@ func TestAcquireCreateRaceRereads(t *testing.T) {
 	}
 }
 
+// A SIGINT while the create is in flight: the API server stores the Lease,
+// the answer is lost to the cancelled context. Acquire must take its own
+// Lease back (the next operator would otherwise wait for it to expire), and
+// never someone else's.
+func TestAcquireCancelledMidCreateTakesItsLeaseBack(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		other    bool // the stored Lease is someone else's
+		wantGone bool
+	}{{"own lease", false, true}, {"another holder's lease", true, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := fake.NewClientset()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			c.PrependReactor("create", "leases", func(a k8stesting.Action) (bool, runtime.Object, error) {
+				l := a.(k8stesting.CreateAction).GetObject().(*coordv1.Lease).DeepCopy()
+				if tc.other {
+					l = lease(t, heldByBob)
+				}
+				if err := c.Tracker().Add(l); err != nil {
+					t.Fatal(err)
+				}
+				cancel()
+				return true, nil, context.Canceled
+			})
+			if _, err := Acquire(ctx, c, "ns", "web", opts("alice")); err == nil {
+				t.Fatal("acquire succeeded")
+			}
+			_, err := c.CoordinationV1().Leases("ns").Get(context.Background(), "stella-lock-web", metav1.GetOptions{})
+			if gone := apierrors.IsNotFound(err); gone != tc.wantGone {
+				t.Fatalf("lease gone: %v, want %v (%v)", gone, tc.wantGone, err)
+			}
+		})
+	}
+}
+
 func TestRenewalFailureIsReportedBeforeExpiry(t *testing.T) {
 	c := fake.NewClientset()
 	var failures atomic.Int32
