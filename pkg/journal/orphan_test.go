@@ -2,11 +2,14 @@ package journal
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
 )
 
 // An entry left in progress (its process died) is closed as unknown by the
@@ -58,5 +61,38 @@ func TestCloseOrphans(t *testing.T) {
 	}
 	if ids, err := j.CloseOrphans(ctx, "stellaops", "again", OrphanHints{}); err != nil || len(ids) != 0 {
 		t.Fatalf("second close: %v %v", ids, err)
+	}
+}
+
+// A create cut by cancellation (SIGINT/SIGTERM with the request in flight)
+// that the API server stored anyway is finished as interrupted by Append
+// itself, not left in progress; one that was not stored leaves nothing.
+func TestAppendCutByCancellationFinishesItsEntry(t *testing.T) {
+	for _, stored := range []bool{true, false} {
+		c := fake.NewClientset()
+		ctx, cancel := context.WithCancel(context.Background())
+		c.PrependReactor("create", "configmaps", func(a k8stesting.Action) (bool, runtime.Object, error) {
+			if stored {
+				if err := c.Tracker().Create(a.GetResource(), a.(k8stesting.CreateAction).GetObject(), "prod"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cancel()
+			return true, nil, context.Canceled
+		})
+		j := New(c, "prod")
+		if _, err := j.Append(ctx, Entry{Operation: Promote, Release: "web"}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("stored %v: append: %v", stored, err)
+		}
+		list, err := j.List(context.Background(), "web", time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case !stored && len(list) != 0:
+			t.Fatalf("nothing stored, yet entries %+v", list)
+		case stored && (len(list) != 1 || list[0].Outcome != Interrupted || !strings.Contains(list[0].Notes, "did not start")):
+			t.Fatalf("stored entry not finished as interrupted: %+v", list)
+		}
 	}
 }

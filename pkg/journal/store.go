@@ -83,10 +83,39 @@ func (j *Journal) Append(ctx context.Context, e Entry) (Entry, error) {
 		return err
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			j.settleCut(ctx, e)
+		}
 		return e, fmt.Errorf("journal %s/%s: %w", j.namespace, cm.Name, kube.APIError(err, "create", "configmaps", j.namespace))
 	}
 	return e, nil
 }
+
+// settleCut finishes e as Interrupted if the API server stored it. A
+// create cut by a cancelled context (SIGINT/SIGTERM while the request was
+// in flight) may have been stored with only its answer lost; the command
+// then ends with an error before its operation starts, and the entry would
+// stay in progress until the next guarded operation closes it as unknown.
+// Best effort and bounded; it finishes only this create's own entry (same
+// id and content), never another's.
+func (j *Journal) settleCut(ctx context.Context, e Entry) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleCutTimeout)
+	defer cancel()
+	cm, _, err := encode(e)
+	if err != nil {
+		return
+	}
+	cur, err := j.c.CoreV1().ConfigMaps(j.namespace).Get(ctx, cm.Name, metav1.GetOptions{})
+	if err != nil || cur.Data[dataKey] != cm.Data[dataKey] {
+		return
+	}
+	e.Notes = strings.TrimSpace(e.Notes + "\ninterrupted while this entry was being written: the operation did not start")
+	e.Finish(Interrupted, j.now().UTC())
+	_, _ = j.update(ctx, e)
+}
+
+// settleCutTimeout bounds settleCut: an interrupted command must still end promptly.
+const settleCutTimeout = 5 * time.Second
 
 // Update moves an in-progress entry to its final outcome, once; the
 // ConfigMap then becomes immutable. Anything else is refused (exit 5).
