@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/kitdir"
 )
 
 // Mirror is the offline-kit mirror-debug operation (runbook §2.4).
@@ -96,7 +97,7 @@ func onDisk(path string, f File) bool {
 	if err != nil || !st.Mode().IsRegular() || st.Size() != f.Size {
 		return false
 	}
-	sum, err := hashFile(path)
+	sum, err := kitdir.HashFile(path)
 	return err == nil && sum == f.SHA256
 }
 

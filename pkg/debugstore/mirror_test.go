@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/kitdir"
 )
 
 const cProgram = "#include <stdio.h>\nint main(void) { puts(\"stella\"); return 0; }\n"
@@ -65,7 +66,7 @@ func TestMirrorRealELF(t *testing.T) {
 		if f.Path != "debug/.build-id/"+want[i][:2]+"/"+want[i][2:]+".debug" {
 			t.Errorf("path %s", f.Path)
 		}
-		sum, _ := hashFile(filepath.Join(rel, f.Path))
+		sum, _ := kitdir.HashFile(filepath.Join(rel, f.Path))
 		if sum != f.SHA256 {
 			t.Errorf("%s: sha256 %s, release file has %s", f.Path, f.SHA256, sum)
 		}

@@ -1,10 +1,8 @@
 package debugstore
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/stella-ops/stella-plugins/pkg/exit"
+	"github.com/stella-ops/stella-plugins/pkg/kitdir"
 )
 
 // Refusal is a release file the store refuses, and why.
@@ -106,7 +105,7 @@ func scanOne(root, top, p string, d fs.DirEntry) (entry, string) {
 		return entry{}, fmt.Sprintf("build-id note %s does not match its path", facts.BuildID)
 	}
 	e.Machine, e.Class, e.BuildIDNote = facts.Machine, facts.Class, facts.BuildID != ""
-	if e.SHA256, err = hashFile(src); err != nil {
+	if e.SHA256, err = kitdir.HashFile(src); err != nil {
 		return entry{}, fmt.Sprintf("unreadable: %v", err)
 	}
 	return e, ""
@@ -126,18 +125,4 @@ func pathBuildID(rel string) (string, bool) {
 		return "", false
 	}
 	return id, true
-}
-
-// hashFile returns the hex sha256 of the file at path.
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

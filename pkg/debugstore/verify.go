@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/stella-ops/stella-plugins/pkg/kitdir"
 )
 
 // Verify re-hashes every file of the kit's debug-store.json and returns one
@@ -29,7 +31,7 @@ func Verify(kitDir string) ([]string, error) {
 			problems = append(problems, fmt.Sprintf("%s: size %d, want %d", f.Path, st.Size(), f.Size))
 			continue
 		}
-		sum, err := hashFile(p)
+		sum, err := kitdir.HashFile(p)
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s: unreadable: %v", f.Path, err))
 		} else if sum != f.SHA256 {
