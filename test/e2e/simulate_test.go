@@ -99,6 +99,26 @@ func TestSimulatedFailures(t *testing.T) {
 			return cs != nil && cs.RestartCount == 1 && cs.LastTerminationState.Terminated != nil, fmt.Errorf("%+v", cs)
 		})
 	})
+	t.Run("ready-again-after-node-not-ready", func(t *testing.T) {
+		t.Parallel()
+		p := create(h, simPod("sim-ready-again", "", "registry.example/app:1", corev1.RestartPolicyAlways))
+		h.Eventually(20*time.Second, "ready", func() (bool, error) { return ready(get(h, p.Name)), nil })
+		// what the node lifecycle controller does to every pod of a node whose
+		// heartbeats stopped (MarkPodsNotReady): only the Ready condition
+		g := get(h, p.Name)
+		for i, c := range g.Status.Conditions {
+			if c.Type == corev1.PodReady {
+				g.Status.Conditions[i].Status, g.Status.Conditions[i].LastTransitionTime = corev1.ConditionFalse, metav1.Now()
+			}
+		}
+		if _, err := h.Client.CoreV1().Pods(h.Namespace).UpdateStatus(context.Background(), g, metav1.UpdateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if ready(get(h, p.Name)) {
+			t.Fatal("the status update did not make the pod NotReady")
+		}
+		h.Eventually(15*time.Second, "ready again", func() (bool, error) { return ready(get(h, p.Name)), nil })
+	})
 }
 
 // TestHealthyImageID asserts the documented imageID rule of healthy pods.
