@@ -50,6 +50,7 @@ func rowsWith(out, target, st string) int {
 // TestAlignOutputRows: the table lists only what needs attention plus a
 // one-line summary; -o wide lists every row; -o json holds every finding.
 func TestAlignOutputRows(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	dir := alignCopy(t)
 	const target = "merge-insert/values.yaml" // concelier aligned, authority unpinned
 	out, _, code := runAlignIn(t, dir, "--target", target)
@@ -78,6 +79,7 @@ func TestAlignOutputRows(t *testing.T) {
 // (coalesce: the chart's string default under a map override) is printed
 // once, as a "warning:" line, untimestamped, without the value.
 func TestAlignHelmWarnings(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	dir := alignCopy(t)
 	out, errOut, code := runAlignIn(t, dir, "--target", "lint/values.yaml", "--lint", "--chart", "chart")
 	if code != 2 { // concelier is not rendered by the test chart: missing

@@ -45,6 +45,7 @@ var alignCases = []alignCase{
 }
 
 func TestAlignReading(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	repo := harness.Get().Repo
 	bin := filepath.Join(repo, "bin", "helm-stella")
 	src := filepath.Join(repo, "test/e2e/testdata/align")

@@ -33,6 +33,7 @@ func bmList(h *harness.T, args ...string) []string {
 }
 
 func TestBookmarkListShowDeleteKeep(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	bmInstall(h, "stellaops")
 	for _, n := range []string{"b1", "b2", "b3"} {
@@ -91,6 +92,7 @@ func TestBookmarkListShowDeleteKeep(t *testing.T) {
 }
 
 func TestBookmarkWithoutRelease(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	r := bmRun(h, nil, "bookmark")
 	if r.Code != 4 || !strings.Contains(r.Stderr, "no Helm release in namespace") {
@@ -152,6 +154,7 @@ func TestBookmarkSurvivesHistoryPruning(t *testing.T) {
 }
 
 func TestBookmarkBadInput(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	bmInstall(h, "stellaops")
 	cases := []struct {

@@ -14,6 +14,7 @@ import (
 )
 
 func TestBookmarkWithOnlyTheDocumentedRole(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	bmInstall(h, "stellaops")
 	role := h.DocRole("bookmark.md", "role:begin")

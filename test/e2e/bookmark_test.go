@@ -52,6 +52,7 @@ func bmSecret(h *harness.T, name string) ([]byte, map[string]string, string) {
 }
 
 func TestBookmarkRecordsEveryField(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	bmInstall(h, "stellaops")
 	var meta struct {

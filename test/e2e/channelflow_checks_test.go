@@ -49,6 +49,7 @@ func treeSum(t *testing.T, dir string) string {
 // and a --release manifest outside the deploy tree, are exit 4 with one
 // error line naming the flag or the file, and nothing is written.
 func TestChannelFlowChecksBeforeWriting(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	deploy := plainTree(t, h)
 	edge, err := os.ReadFile(filepath.Join(deploy, "releases/2025.10.0-edge.yaml"))
@@ -88,6 +89,7 @@ func TestChannelFlowChecksBeforeWriting(t *testing.T) {
 // values target, located at the template's file:line (not the chart
 // directory), in the table and in -o json.
 func TestAlignLintTemplateErrorOnce(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	deploy := plainTree(t, h)
 	tpl := filepath.Join(deploy, "helm/stellaops/templates/secret.yaml")

@@ -98,6 +98,7 @@ func (r *channelRepo) sum() string {
 // tag checks out to a tree that align --channel (and --lint) passes; an
 // identical rerun with --git-tag is a no-op.
 func TestChannelFlowTagChecksOut(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	r := newChannelRepo(t)
 	res := r.promote("stable", r.manifest, "--git-commit", "--git-tag")
 	r.h.Must(res)
@@ -145,6 +146,7 @@ func TestChannelFlowTagChecksOut(t *testing.T) {
 // a manifest of another channel each stop the run before anything is
 // written: exit 5, 5, 4, one error line, tree, index, HEAD and tags intact.
 func TestChannelFlowRefusals(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	cases := []struct {
 		name    string
 		prepare func(r *channelRepo) []string

@@ -15,6 +15,7 @@ import (
 // promote's preflight, restores every file, and lists every finding in the
 // table and in -o json.
 func TestChannelFlowLintListsEveryFinding(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	r := newChannelRepo(t)
 	data, _ := os.ReadFile(r.manifest)
 	lines := strings.SplitAfter(string(data), "\n")
@@ -72,6 +73,7 @@ func TestChannelFlowLintListsEveryFinding(t *testing.T) {
 // TestChannelFlowWarnsSharedFiles: a values file that another channel also
 // lists is rewritten with a warning naming that channel (stderr and JSON).
 func TestChannelFlowWarnsSharedFiles(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	r := newChannelRepo(t)
 	cfg := r.path("deploy/channels.yaml")
 	data, _ := os.ReadFile(cfg)

@@ -18,6 +18,7 @@ import (
 // progress and other releases stay; an empty listing names its filters; a
 // namespace that does not exist is exit 4.
 func TestJournalRetentionAndEmpty(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	ctx := context.Background()
 	j := journal.New(h.Client, h.Namespace)

@@ -57,6 +57,7 @@ func asJSON(t *testing.T, v any) string {
 }
 
 func TestJournalWriteReadAndCommand(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	ctx := context.Background()
 	alice, user, err := lockClientFor(filepath.Join(h.Env.StateDir, "kubeconfig-alice"))

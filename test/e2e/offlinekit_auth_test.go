@@ -18,6 +18,7 @@ import (
 // copy fails (exit 1); with them it copies, pushes under a prefix and
 // --check-registry passes. --platform keeps one child of an index.
 func TestOfflineKitTLSAuth(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.NewLocal(t)
 	reg := harness.StartRegistry(t, harness.RegistryOptions{TLSAuth: true})
 	idx, children := pushIndex(t, reg, "stellaops/web-ui", "1.0")

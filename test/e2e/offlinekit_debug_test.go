@@ -16,6 +16,7 @@ import (
 // TestOfflineKitMirrorDebug: runbook §2.4 through the binary, with a real
 // debug file (gcc + objcopy --only-keep-debug) and a non-ELF one.
 func TestOfflineKitMirrorDebug(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.NewLocal(t)
 	work, rel, kitDir := t.TempDir(), t.TempDir(), filepath.Join(t.TempDir(), "kit")
 	src := filepath.Join(work, "m.c")
@@ -71,6 +72,7 @@ func TestOfflineKitMirrorDebug(t *testing.T) {
 
 // TestOfflineKitBadInput: exit 4, one Error line, nothing written.
 func TestOfflineKitBadInput(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.NewLocal(t)
 	bin := h.Plugin("helm-stella")
 	dir := t.TempDir()

@@ -33,6 +33,7 @@ func readKit(h *harness.T, dir string) kit.Manifest {
 // then align --check-registry against the mirror: passes, then fails on
 // the one digest deleted from the mirror, then exit 1 when it is gone.
 func TestOfflineKitAirgapPath(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.NewLocal(t)
 	src := harness.StartRegistry(t, harness.RegistryOptions{})
 	pins := map[string]string{

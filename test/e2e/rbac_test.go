@@ -26,6 +26,7 @@ import (
 // those copies equal to docs/rbac.md.
 
 func TestRBACDocsAgree(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	if got, want := h.DocRole("rbac.md", "rbac:bookmark"), h.DocRole("bookmark.md", "role:begin"); !reflect.DeepEqual(got.Rules, want.Rules) {
 		t.Errorf("bookmark: docs/rbac.md %+v != docs/bookmark.md %+v", got.Rules, want.Rules)
@@ -69,6 +70,7 @@ func rbacForbidden(h *harness.T, role *rbacv1.Role, verb, resource string, run f
 }
 
 func TestRBACJournal(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	role := h.DocRole("rbac.md", "rbac:journal")
 	env := []string{"KUBECONFIG=" + h.ServiceAccountKubeconfig("bookmarker", role)}
@@ -80,6 +82,7 @@ func TestRBACJournal(t *testing.T) {
 }
 
 func TestRBACSmoke(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	rbHelm(h, true)
 	suite := filepath.Join(t.TempDir(), "smoke.yaml")
@@ -104,6 +107,7 @@ func rbacPromoteArgs(h *harness.T, suite string, extra ...string) []string {
 }
 
 func TestRBACPromote(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	suite := filepath.Join(t.TempDir(), "smoke.yaml")
 	if err := os.WriteFile(suite, []byte("release: stellaops\ntimeout: 20s\nchecks:\n  - name: endpoints\n    endpoints: {min: 1}\n"), 0o644); err != nil {
@@ -129,6 +133,7 @@ func TestRBACPromote(t *testing.T) {
 }
 
 func TestRBACSafeRollbackForbidden(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	role := h.DocRole("rbac.md", "rbac:safe-rollback")
 	env := []string{"KUBECONFIG=" + h.ServiceAccountKubeconfig("bookmarker", role)}

@@ -199,6 +199,7 @@ func (e *retentionEnv) safeRollbackPrunes(t *testing.T) {
 // or a bad retention flag, is exit 4 with one line naming file:line (or
 // the flag), and nothing changes: no revision, no entry, no bookmark.
 func TestRetentionBadSetting(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	e := newRetentionEnv(t, "")
 	h := e.h
 	e.promoteJSON()

@@ -41,6 +41,7 @@ func rbStuck(h *harness.T) int {
 }
 
 func TestSafeRollbackStuckPendingAndLock(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	rbHelm(h, true)
 	rbHelm(h, true, "--set-json", rbNote)
@@ -122,6 +123,7 @@ func TestSafeRollbackTimeout(t *testing.T) {
 }
 
 func TestSafeRollbackInterrupted(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	rbNeverReady(h)
 	cmd := exec.Command(h.Plugin("helm-stella"), "safe-rollback", rbRel, "-n", h.Namespace, "--revision", "2", "--timeout", "2m", "--reason", "sigint drill")
@@ -156,6 +158,7 @@ func TestSafeRollbackInterrupted(t *testing.T) {
 }
 
 func TestSafeRollbackRequireDigests(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	rbHelm(h, true, "--set", "services.authority.image=registry.example/stellaops/authority:1.0")
 	rbHelm(h, false, "--set", "services.authority.image=registry.example/stellaops/authority:1.0", "--set-json", rbCrash)
@@ -171,6 +174,7 @@ func TestSafeRollbackRequireDigests(t *testing.T) {
 // TestSafeRollbackWithTheDocumentedRole runs a rollback as a ServiceAccount
 // bound to exactly the Role published in docs/safe-rollback.md.
 func TestSafeRollbackWithTheDocumentedRole(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	kc := h.ServiceAccountKubeconfig("rollbacker", h.DocRole("safe-rollback.md", "role:begin"))
 	rbHelm(h, true)

@@ -127,6 +127,7 @@ func rbCheckOp(h *harness.T, e journal.Entry, op journal.Operation, outcome jour
 }
 
 func TestSafeRollbackAfterCrashloop(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	rbHelm(h, true)
 	rbHelm(h, false, "--set-json", rbCrash)
@@ -171,6 +172,7 @@ func TestSafeRollbackAfterCrashloop(t *testing.T) {
 }
 
 func TestSafeRollbackOntoBrokenRevision(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	rbHelm(h, true)
 	rbHelm(h, false, "--set-json", rbCrash)
@@ -194,6 +196,7 @@ func TestSafeRollbackOntoBrokenRevision(t *testing.T) {
 }
 
 func TestSafeRollbackRestoresPrunedFromBookmark(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	// Helm's --history-max never prunes the revision that is deployed when
 	// the next one is created, so the default target (the newest deployed or

@@ -43,6 +43,7 @@ func ready(p *corev1.Pod) bool {
 // TestSimulatedFailures proves that each kwok simulation produces exactly
 // the pod state it claims, read back through the API server.
 func TestSimulatedFailures(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	cases := []struct {
 		mode    string
 		restart corev1.RestartPolicy
@@ -123,6 +124,7 @@ func TestSimulatedFailures(t *testing.T) {
 
 // TestHealthyImageID asserts the documented imageID rule of healthy pods.
 func TestHealthyImageID(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	tagged := "registry.example:5000/team/web:2.1"
 	want := map[string]string{

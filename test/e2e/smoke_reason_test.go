@@ -18,6 +18,7 @@ import (
 // noise on stderr; a missing Service reads "not found"; a zero timeout and
 // an invalid JSON path are refused at load with file:line.
 func TestSmokeReasons(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	e := newSmokeEnv(t)
 	e.servers["notify"].Close() // the forward's target port is closed: connection refused
 	p := e.suite(`release: stellaops

@@ -208,6 +208,7 @@ func smokeSelector(t *testing.T, e *smokeEnv) {
 // TestSmokeHelmTests: failing test hooks show the logs of the failed test
 // pod only, and re-runs never collide with the pods of earlier runs.
 func TestSmokeHelmTests(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	e := newSmokeEnv(t)
 	h := e.h
 	logFile := filepath.Join(t.TempDir(), "test-health.log")
@@ -259,6 +260,7 @@ func TestSmokeHelmTests(t *testing.T) {
 
 // TestSmokeBadSuite: a bad suite is one file:line error, exit 4, and nothing runs.
 func TestSmokeBadSuite(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "smoke.yaml")

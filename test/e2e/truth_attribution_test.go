@@ -81,6 +81,7 @@ func attrDrift(h *harness.T, file string, line int, values ...string) {
 // overlay's line, a wrong digest of the base (the overlay setting only
 // annotations) at the base's; an overlay without images promotes.
 func TestTruthAttributionNamesValuesFile(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	dir := h.TempDir()
 	write := func(name, body string) string {

@@ -60,6 +60,7 @@ func cosEventsOnce(h *harness.T, what, out, prefix string) {
 // "1 → 0") and that the outcome is a refusal; promote's lock refusal says
 // since when and until when, and that a killed holder's pid is gone.
 func TestTruthCosmeticRefusalTables(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	truthHelm(h, "install", "values-stage.yaml")
 	stage := h.Example("deploy/helm/stellaops/values-stage.yaml")
@@ -108,6 +109,7 @@ func TestTruthCosmeticRefusalTables(t *testing.T) {
 
 // A finished helm test pod reads 0/1 Completed (not 1/1), healthy.
 func TestTruthCosmeticHelmTestPodCompleted(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	truthHelm(h, "install", "values-stage.yaml")
 	h.Must(h.Run(h.Helm3(), "test", rbRel, "-n", h.Namespace, "--timeout", "1m"))
@@ -121,6 +123,7 @@ func TestTruthCosmeticHelmTestPodCompleted(t *testing.T) {
 // A failed Job's failed pod is a certain failure, never "still
 // progressing"; its events are printed once.
 func TestTruthCosmeticFailedJobPodCertain(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	zero := int32(0)
 	job := &batchv1.Job{
@@ -145,6 +148,7 @@ func TestTruthCosmeticFailedJobPodCertain(t *testing.T) {
 // --no-rollback): its evidence, verify-pods and the journal show each
 // event once per finding.
 func TestTruthCosmeticEventsOnce(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	truthHelm(h, "install", "values-stage.yaml")
 	crash := filepath.Join(h.TempDir(), "crash.yaml")
@@ -180,6 +184,7 @@ func TestTruthCosmeticEventsOnce(t *testing.T) {
 // bookmark list says its STATUS is the status at bookmark time, and -A
 // lists every namespace's bookmarks with a NAMESPACE column.
 func TestTruthCosmeticBookmarkListAll(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	other := h.Namespace + "-b"
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: other, Labels: map[string]string{"stella.test/e2e": "true"}}}

@@ -25,6 +25,7 @@ func rbWants(h *harness.T, what, s string, wants ...string) {
 // says since when, until when, and that the holder's pid is gone from this
 // host; --plan, which writes nothing, still answers; nothing changes.
 func TestTruthRefusalDeadLockHolder(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	rbHelm(h, true)
 	rbHelm(h, true, "--set-json", rbNote)
@@ -57,6 +58,7 @@ func TestTruthRefusalDeadLockHolder(t *testing.T) {
 // it applies and the whole command with -n; past it, recovery is journaled
 // as the recover operation with both sides' revisions.
 func TestTruthRefusalRecoverTooSoon(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	rbHelm(h, true)
 	rbHelm(h, true, "--set-json", rbNote)
@@ -90,6 +92,7 @@ func TestTruthRefusalRecoverTooSoon(t *testing.T) {
 
 // promote journals the digests it replaced and the ones it deployed.
 func TestTruthJournalPromoteDigests(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	truthHelm(h, "install", "values-dev.yaml")
 	r := h.Run(h.Plugin("helm-stella"), "promote", rbRel, h.Example("deploy/helm/stellaops"), "-n", h.Namespace,

@@ -15,6 +15,7 @@ import (
 // newest-created bookmark (made of an older revision), and says which rule
 // chose it, in --plan and in the result.
 func TestTruthDefaultTargetIgnoresNewerBookmark(t *testing.T) {
+	t.Parallel() // own namespace, releases and files: runs beside the other parallel tests (docs/testing.md)
 	h := harness.New(t)
 	rbHelm(h, true)                       // 1
 	rbHelm(h, true, "--set-json", rbNote) // 2: good
