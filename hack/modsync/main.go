@@ -71,42 +71,48 @@ func run(fix bool) error {
 	}
 }
 
-// compare lists the modules whose packages both builds compile, at different versions.
+// compare lists the modules whose packages both builds compile, at different
+// versions, and checks noinline.txt against the packages the product compiles.
 func compare() ([]mismatch, error) {
-	product, err := modules(".", "", true, "./...")
+	product, err := list(".", "", true, "./...")
 	if err != nil {
 		return nil, err
 	}
-	e2e, err := modules(".", "e2e", true, "./test/e2e/...")
+	e2e, err := list(".", "e2e", true, "./test/e2e/...")
 	if err != nil {
 		return nil, err
 	}
-	for p, v := range e2e {
-		product[p] = v
-	}
+	product = append(product, e2e...)
 	pkgs, err := toolPackages()
 	if err != nil {
 		return nil, err
 	}
-	tools, err := modules(toolsDir, toolsTags, false, pkgs...)
+	tools, err := list(toolsDir, toolsTags, false, pkgs...)
 	if err != nil {
 		return nil, err
 	}
+	if err := checkNoinline(product, tools); err != nil {
+		return nil, err
+	}
+	pv, tv := versions(product), versions(tools)
 	var ms []mismatch
-	for p, v := range product {
-		if tv, ok := tools[p]; ok && tv != v {
-			ms = append(ms, mismatch{p, v, tv})
+	for p, v := range pv {
+		if t, ok := tv[p]; ok && t != v {
+			ms = append(ms, mismatch{p, v, t})
 		}
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].path < ms[j].path })
 	return ms, nil
 }
 
-// modules maps each module that provides a package of patterns' dependencies
-// (and their tests' when tests) to the version the build selects (a replacement's, if any).
-func modules(dir, tags string, tests bool, patterns ...string) (map[string]string, error) {
+// pkg is one package of a build: its import path, and its module and the
+// version the build selects (a replacement's, if any); no module for std.
+type pkg struct{ path, module, version string }
+
+// list gives the packages of patterns' dependencies (and their tests' when tests).
+func list(dir, tags string, tests bool, patterns ...string) ([]pkg, error) {
 	args := []string{"list", "-deps", "-tags", tags,
-		"-f", "{{with .Module}}{{.Path}} {{with .Replace}}{{.Version}}{{else}}{{.Version}}{{end}}{{end}}"}
+		"-f", "{{.ImportPath}}{{with .Module}} {{.Path}} {{with .Replace}}{{.Version}}{{else}}{{.Version}}{{end}}{{end}}"}
 	if tests {
 		args = append(args, "-test")
 	}
@@ -114,14 +120,24 @@ func modules(dir, tags string, tests bool, patterns ...string) (map[string]strin
 	if err != nil {
 		return nil, err
 	}
-	m := map[string]string{}
+	var ps []pkg
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
-		if f := strings.Fields(sc.Text()); len(f) == 2 {
-			m[f[0]] = f[1]
+		f := append(strings.Fields(sc.Text()), "", "")
+		ps = append(ps, pkg{f[0], f[1], f[2]})
+	}
+	return ps, nil
+}
+
+// versions maps each module of ps to its selected version.
+func versions(ps []pkg) map[string]string {
+	m := map[string]string{}
+	for _, p := range ps {
+		if p.module != "" {
+			m[p.module] = p.version
 		}
 	}
-	return m, nil
+	return m
 }
 
 var importRe = regexp.MustCompile(`(?m)^\s*_ "([^"]+)"`)

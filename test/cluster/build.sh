@@ -10,7 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/versions.env"
 cache=${STELLA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stella-plugins}
 # keyed by what decides the binaries: the tools module, the versions, the Go version, this script
-key=$( (cat "$here/tools/cluster/go.mod" "$here/tools/cluster/go.sum" "$here/versions.env" "$0"; go env GOVERSION GOOS GOARCH) |
+key=$( (cat "$here/tools/cluster/go.mod" "$here/tools/cluster/go.sum" "$here/versions.env" "$here/noinline.txt" "$0"
+  go env GOVERSION GOOS GOARCH) |
   sha256sum | cut -c1-12)
 bin="$cache/bin/tools-$key"
 mkdir -p "$bin"
@@ -76,6 +77,12 @@ portmap cni-$CNI_PLUGINS_VERSION
 EOT
 }
 
+# -gcflags for the packages only the tools compile (noinline.txt: why, and what keeps it true)
+noinline=()
+while read -r p; do
+  case $p in '' | '#'*) ;; '!'*) noinline+=(-gcflags "${p#!}=") ;; *) noinline+=(-gcflags "$p=-l -dwarf=false") ;; esac
+done <"$here/noinline.txt"
+
 built() { # every binary of the layout, and kwok's stages and CRDs
   local b d n
   while read -r b d n; do [ -x "$bin/$d/${n:-$b}" ] || return 1; done < <(layout)
@@ -96,8 +103,8 @@ build_tools() {
   log "building ${#pkgs[@]} programs and helm $HELM4_VERSION from tools/cluster, krew $KREW_VERSION into $bin (cold: ≈ 20 min on 2 cores; the product's compile shares it)"
   (cd "$here/tools/cluster" && export CGO_ENABLED=0 &&
     go build -trimpath -tags "no_btrfs no_devmapper no_zfs no_aufs" -ldflags "-s -w" \
-      -ldflags "k8s.io/kubernetes/cmd/...=$ld" -o "$tmp/" "${pkgs[@]}" &&
-    mkdir "$tmp/helm4" && go build -trimpath -ldflags "-s -w" -o "$tmp/helm4/" helm.sh/helm/v4/cmd/helm) ||
+      -ldflags "k8s.io/kubernetes/cmd/...=$ld" "${noinline[@]}" -o "$tmp/" "${pkgs[@]}" &&
+    mkdir "$tmp/helm4" && go build -trimpath -ldflags "-s -w" "${noinline[@]}" -o "$tmp/helm4/" helm.sh/helm/v4/cmd/helm) ||
     { rm -rf "$tmp"; return 1; }
   # krew stays out of the tools module: it requires k8s.io/client-go v11.0.0+incompatible, which would
   # become every tool's recorded client-go version (helm reads its Kubernetes version from it)
