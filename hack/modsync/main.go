@@ -109,10 +109,11 @@ func compare() ([]mismatch, error) {
 // version the build selects (a replacement's, if any); no module for std.
 type pkg struct{ path, module, version string }
 
-// list gives the packages of patterns' dependencies (and their tests' when tests).
+// list gives the packages of patterns' dependencies (and their tests' when tests:
+// a package compiled again for a test binary, "p [q.test]", is listed as p).
 func list(dir, tags string, tests bool, patterns ...string) ([]pkg, error) {
 	args := []string{"list", "-deps", "-tags", tags,
-		"-f", "{{.ImportPath}}{{with .Module}} {{.Path}} {{with .Replace}}{{.Version}}{{else}}{{.Version}}{{end}}{{end}}"}
+		"-f", "{{with .Module}}{{.Path}} {{with .Replace}}{{.Version}}{{else}}{{.Version}}{{end}}{{else}}- -{{end}} {{.ImportPath}}"}
 	if tests {
 		args = append(args, "-test")
 	}
@@ -123,8 +124,15 @@ func list(dir, tags string, tests bool, patterns ...string) ([]pkg, error) {
 	var ps []pkg
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
-		f := append(strings.Fields(sc.Text()), "", "")
-		ps = append(ps, pkg{f[0], f[1], f[2]})
+		f := strings.SplitN(sc.Text(), " ", 3)
+		if len(f) != 3 {
+			return nil, fmt.Errorf("go list (in %s): unexpected line %q", dir, sc.Text())
+		}
+		p := pkg{path: strings.SplitN(f[2], " [", 2)[0]}
+		if f[0] != "-" {
+			p.module, p.version = f[0], f[1]
+		}
+		ps = append(ps, p)
 	}
 	return ps, nil
 }
